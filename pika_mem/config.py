@@ -36,6 +36,7 @@ class Settings:
     graph_user: str = "root"
     graph_password: str = "pika-graph-dev"
     graph_database: str = "pika"
+    celery_visibility_timeout: int = 3600
     reaper_stuck_seconds: int = 60
     reaper_interval_seconds: int = 30
     favorites_refresh_minutes: int = 30

@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. Both set up everything they need.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS := $(VENV)/.deps-$(shell cat requirements.txt 2>/dev/null | md5sum | cut -c1-12)
+
+.PHONY: run test venv services db clean-var bench
+
+venv: $(DEPS)
+
+$(DEPS): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, so sentence-transformers does not pull a CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -r requirements.txt
+	rm -f $(VENV)/.deps-*; touch $@
+
+services:
+	bash scripts/ensure_services.sh
+
+db: venv services
+	$(BIN)/python -m pika_mem init-db
+
+run: venv services db
+	bash scripts/run.sh
+
+test: venv services
+	$(BIN)/python -m pytest -q tests
+
+bench: venv services db
+	$(BIN)/python bench/ingest.py

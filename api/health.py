@@ -1,0 +1,53 @@
+"""Liveness, readiness, metrics and the OpenAPI document (no key needed)."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+
+from pika_mem.cache import get_redis
+from pika_mem.db import get_engine
+from tasks.app import app as celery_app
+
+from .openapi import spec
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Postgres, Redis, the broker and at least one worker, each within a deadline."""
+    checks = {}
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        checks["postgres"] = "ok"
+    except Exception as e:
+        checks["postgres"] = f"down: {type(e).__name__}"
+    try:
+        get_redis().ping()
+        checks["redis"] = "ok"
+    except Exception as e:
+        checks["redis"] = f"down: {type(e).__name__}"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+        checks["broker"] = "ok"
+        replies = celery_app.control.ping(timeout=1.0)
+        checks["workers"] = "ok" if replies else "down: no worker answered"
+    except Exception as e:
+        checks.setdefault("broker", f"down: {type(e).__name__}")
+        checks.setdefault("workers", "unknown")
+    ready = all(v == "ok" for v in checks.values())
+    resp = jsonify({"status": "ready" if ready else "not_ready", "checks": checks})
+    resp.status_code = 200 if ready else 503
+    return resp
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec.spec)

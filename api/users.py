@@ -1,0 +1,34 @@
+"""Per-user views: the favourites summary."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, g
+
+from pika_mem import cache, favorites, ledger
+
+from .auth import require
+from .openapi import documented
+from .requests import path_user_id
+from .schemas import ErrorEnvelope, FavoritesResponse
+
+bp = Blueprint("users", __name__)
+
+
+@bp.get("/v1/users/<user_id>/favorites")
+@require("memories:read")
+@documented(resp={"HTTP_200": FavoritesResponse, "HTTP_401": ErrorEnvelope}, tags=["users"])
+def get_favorites(user_id: str):
+    """The materialized summary: Redis, then Postgres, else computed from the ledger."""
+    started = time.perf_counter()
+    user_id = path_user_id(user_id)
+    record, layer = favorites.read_summary(g.tenant, user_id)
+    if record is None:
+        record = {"summary": favorites.compute_summary(ledger.active_facts(g.tenant, user_id)),
+                  "version": cache.get_version(g.tenant, user_id), "last_updated": None}
+        layer = "computed"
+    body = record["summary"]
+    return {"user_id": user_id, "summary": body["summary"], "dislikes": body["dislikes"],
+            "profile": body["profile"], "version": record["version"],
+            "last_updated": record["last_updated"], "layer": layer,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2)}

@@ -1,0 +1,61 @@
+"""Per-tenant API keys: shown once, stored as a SHA-256 hash, revocable."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.sql import func
+
+from .db import get_engine
+from .models import api_keys
+
+SCOPES = ("memories:write", "memories:read", "admin")
+_PREFIX = "pk_"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_key(tenant: str, name: str, scopes: tuple[str, ...] = SCOPES) -> tuple[str, str]:
+    """Create a key; returns (key id, the key itself — the only time it is seen)."""
+    unknown = set(scopes) - set(SCOPES)
+    if unknown:
+        raise ValueError(f"unknown scopes: {sorted(unknown)}")
+    key = _PREFIX + secrets.token_urlsafe(32)
+    key_id = str(uuid.uuid4())
+    with get_engine().begin() as conn:
+        conn.execute(api_keys.insert().values(id=key_id, tenant_id=tenant, name=name,
+                                              key_hash=hash_key(key), scopes=list(scopes)))
+    return key_id, key
+
+
+def lookup(key: str) -> dict | None:
+    """The active key row for a presented key, or None (unknown or revoked)."""
+    with get_engine().connect() as conn:
+        row = conn.execute(select(api_keys).where(
+            api_keys.c.key_hash == hash_key(key), api_keys.c.revoked_at.is_(None))).mappings().first()
+    return dict(row) if row else None
+
+
+def touch(key_id: str) -> None:
+    with get_engine().begin() as conn:
+        conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used_at=func.now()))
+
+
+def revoke(key_id: str) -> bool:
+    with get_engine().begin() as conn:
+        return conn.execute(update(api_keys).where(
+            api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)).values(
+            revoked_at=func.now())).rowcount > 0
+
+
+def list_keys(tenant: str | None = None) -> list[dict]:
+    q = select(api_keys.c.id, api_keys.c.tenant_id, api_keys.c.name, api_keys.c.scopes,
+               api_keys.c.created_at, api_keys.c.revoked_at, api_keys.c.last_used_at)
+    if tenant:
+        q = q.where(api_keys.c.tenant_id == tenant)
+    with get_engine().connect() as conn:
+        return [dict(r) for r in conn.execute(q.order_by(api_keys.c.created_at)).mappings()]

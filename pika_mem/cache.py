@@ -1,0 +1,48 @@
+"""Redis: the lazily created client and the per-user version tags.
+
+Writes never delete cache keys one by one: they bump ver:{tenant}:{user}, and
+every cached entry is keyed by the version it was computed at.
+"""
+from __future__ import annotations
+
+import threading
+
+import redis
+
+from .config import get_settings
+
+_client: redis.Redis | None = None
+_lock = threading.Lock()
+
+
+def get_redis() -> redis.Redis:
+    """The process-wide Redis client for caches and version tags."""
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                _client = redis.Redis.from_url(
+                    get_settings().redis_url, socket_timeout=2, socket_connect_timeout=2,
+                    health_check_interval=30,
+                )
+    return _client
+
+
+def reset_redis() -> None:
+    """Forget the client (after fork, or in tests that change settings)."""
+    global _client
+    _client = None
+
+
+def version_key(tenant: str, user_id: str) -> str:
+    return f"ver:{tenant}:{user_id}"
+
+
+def get_version(tenant: str, user_id: str) -> int:
+    raw = get_redis().get(version_key(tenant, user_id))
+    return int(raw) if raw is not None else 0
+
+
+def bump_version(tenant: str, user_id: str) -> int:
+    """Make every cached answer for this user stale; returns the new version."""
+    return int(get_redis().incr(version_key(tenant, user_id)))

@@ -1,0 +1,93 @@
+"""The materialized favourites summary: computed from the ledger, upserted, warmed."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from . import cache, ledger
+from .db import get_engine
+from .facts import FAVORITE_CATEGORIES, PROFILE_PREDICATES
+from .models import user_favorite_summary
+
+SUMMARY_TTL_SECONDS = 24 * 3600
+_POSITIVE = ("likes", "favorite", "has")
+
+
+def fav_key(tenant: str, user_id: str, version: int) -> str:
+    return f"fav:{tenant}:{user_id}:{version}"
+
+
+def compute_summary(facts: list[dict]) -> dict:
+    """Active facts → {summary: {category: [...]}, dislikes: {...}, profile: {...}}."""
+    summary: dict[str, list] = {}
+    dislikes: dict[str, list] = {}
+    profile: dict[str, list] = {}
+    for f in facts:
+        item = {"object": f["object"], "text": f["text"], "importance": f["importance"],
+                "since": f["valid_from"].isoformat()}
+        if f["category"] in PROFILE_PREDICATES:
+            profile.setdefault(f["category"], []).append(item)
+        elif f["category"] in FAVORITE_CATEGORIES:
+            if f["polarity"] == "+" and f["predicate"] in _POSITIVE:
+                summary.setdefault(f["category"], []).append(item)
+            elif f["polarity"] == "-":
+                dislikes.setdefault(f["category"], []).append(item)
+    for group in (summary, dislikes, profile):
+        for items in group.values():
+            # Most important first, then most recent.
+            items.sort(key=lambda i: i["since"], reverse=True)
+            items.sort(key=lambda i: -i["importance"])
+    return {"summary": summary, "dislikes": dislikes, "profile": profile}
+
+
+def refresh_summary(tenant: str, user_id: str) -> dict:
+    """Recompute from Postgres, upsert (never moving a version backwards), warm Redis."""
+    version = cache.get_version(tenant, user_id)
+    body = compute_summary(ledger.active_facts(tenant, user_id))
+    stmt = insert(user_favorite_summary).values(
+        tenant_id=tenant, user_id=user_id, summary_json=body, version=version)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "user_id"],
+        set_={"summary_json": stmt.excluded.summary_json, "version": stmt.excluded.version,
+              "last_updated": stmt.excluded.last_updated},
+        where=user_favorite_summary.c.version <= stmt.excluded.version,
+    ).returning(user_favorite_summary.c.last_updated)
+    with get_engine().begin() as conn:
+        last = conn.execute(stmt).scalar()
+    record = {"summary": body, "version": version,
+              "last_updated": last.isoformat() if last else None}
+    cache.get_redis().set(fav_key(tenant, user_id, version), json.dumps(record),
+                          ex=SUMMARY_TTL_SECONDS)
+    return record
+
+
+def read_summary(tenant: str, user_id: str) -> tuple[dict | None, str]:
+    """Redis warm copy for the current version, else the Postgres row; (record, layer)."""
+    version = cache.get_version(tenant, user_id)
+    raw = cache.get_redis().get(fav_key(tenant, user_id, version))
+    if raw:
+        return json.loads(raw), "redis"
+    with get_engine().connect() as conn:
+        row = conn.execute(select(user_favorite_summary).where(
+            user_favorite_summary.c.tenant_id == tenant,
+            user_favorite_summary.c.user_id == user_id)).mappings().first()
+    if row and row["version"] == version:
+        return {"summary": row["summary_json"], "version": row["version"],
+                "last_updated": row["last_updated"].isoformat()}, "postgres"
+    return None, "miss"
+
+
+def stale_users(limit: int = 100_000) -> list[tuple[str, str]]:
+    """Users whose summary is missing or older than their newest fact change."""
+    from sqlalchemy import text
+    with get_engine().connect() as conn:
+        rows = conn.execute(text(
+            "SELECT m.tenant_id, m.user_id FROM memories m "
+            "LEFT JOIN user_favorite_summary s "
+            "  ON s.tenant_id = m.tenant_id AND s.user_id = m.user_id "
+            "GROUP BY m.tenant_id, m.user_id, s.last_updated "
+            "HAVING s.last_updated IS NULL OR max(m.updated_at) > s.last_updated "
+            "LIMIT :n"), {"n": limit}).all()
+    return [(r[0], r[1]) for r in rows]

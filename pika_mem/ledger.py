@@ -1,0 +1,141 @@
+"""The fact ledger in Postgres: upsert with supersession, listing, deletion.
+
+Every fact ever extracted stays here with its validity; Qdrant, the graph and
+Redis are derived from it and can be rebuilt from it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from . import supersession
+from .db import get_engine
+from .facts import ExtractedFact, fact_id, normalize_object
+from .models import memories
+
+PUBLIC_COLUMNS = ("id", "user_id", "text", "lang", "category", "predicate", "object",
+                  "polarity", "importance", "valid_from", "valid_to", "superseded_by",
+                  "source_job", "created_at", "expires_at")
+
+
+@dataclass
+class LedgerResult:
+    fact_ids: list[str] = field(default_factory=list)       # every fact of this write
+    new_ids: list[str] = field(default_factory=list)         # inserted or reactivated
+    superseded_ids: list[str] = field(default_factory=list)  # closed by this write
+
+
+def _row(tenant: str, user_id: str, f: ExtractedFact, job_id: str | None) -> dict:
+    return dict(id=fact_id(tenant, user_id, f.predicate, f.category, f.object),
+                tenant_id=tenant, user_id=user_id, text=f.text or f.object, lang=f.lang,
+                category=f.category, predicate=f.predicate, object=f.object,
+                polarity=f.polarity, importance=f.importance, source_job=job_id)
+
+
+def _plan_view(row: dict) -> dict:
+    return {"id": row["id"], "category": row["category"], "predicate": row["predicate"],
+            "object": normalize_object(row["object"]), "polarity": row["polarity"]}
+
+
+def upsert_facts(tenant: str, user_id: str, facts: list[ExtractedFact],
+                 job_id: str | None = None) -> LedgerResult:
+    """Write facts in order; later facts supersede earlier ones. Safe to run twice."""
+    rows: dict[str, dict] = {}
+    retracting: set[str] = set()
+    for f in facts:
+        r = _row(tenant, user_id, f, job_id)
+        rows.pop(r["id"], None)  # keep the last mention's position
+        rows[r["id"]] = r
+        if f.retracts:
+            retracting.add(r["id"])
+    result = LedgerResult(fact_ids=list(rows))
+    if not rows:
+        return result
+    with get_engine().begin() as conn:
+        # One writer per child at a time: supersession reads then writes.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                     {"k": f"{tenant}\x1f{user_id}"})
+        active = [dict(r) for r in conn.execute(
+            select(memories.c.id, memories.c.category, memories.c.predicate,
+                   memories.c.object, memories.c.polarity)
+            .where(memories.c.tenant_id == tenant, memories.c.user_id == user_id,
+                   memories.c.valid_to.is_(None))).mappings()]
+        view = [_plan_view(a) for a in active]
+        closures: list[tuple[str, str]] = []
+        for r in rows.values():
+            new = dict(_plan_view(r), retracts=r["id"] in retracting)
+            for old_id, new_id in supersession.plan(view, [new]):
+                closures.append((old_id, new_id))
+                view = [v for v in view if v["id"] != old_id]
+            view = [v for v in view if v["id"] != r["id"]] + [new]
+        stmt = insert(memories).values(list(rows.values()))
+        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
+            "text": stmt.excluded.text, "importance": stmt.excluded.importance,
+            "lang": stmt.excluded.lang, "object": stmt.excluded.object,
+            # A fact said again after it was superseded becomes valid from now.
+            "valid_from": text("CASE WHEN memories.valid_to IS NULL "
+                               "THEN memories.valid_from ELSE now() END"),
+            "valid_to": None, "superseded_by": None, "updated_at": func.now(),
+            "source_job": stmt.excluded.source_job,
+        }).returning(memories.c.id, text("(xmax = 0) AS inserted"))
+        was_active = {a["id"] for a in active}
+        for rid, inserted in conn.execute(stmt):
+            if inserted or rid not in was_active:
+                result.new_ids.append(str(rid))
+        for old_id, new_id in closures:
+            if old_id == new_id:
+                continue
+            done = conn.execute(update(memories).where(
+                memories.c.id == old_id, memories.c.valid_to.is_(None)).values(
+                valid_to=func.now(), superseded_by=new_id, updated_at=func.now()))
+            if done.rowcount:
+                result.superseded_ids.append(old_id)
+    return result
+
+
+def get_facts(ids: list[str]) -> list[dict]:
+    if not ids:
+        return []
+    with get_engine().connect() as conn:
+        return [dict(r) for r in conn.execute(select(memories).where(memories.c.id.in_(ids))).mappings()]
+
+
+def is_active(row: dict) -> bool:
+    return row["valid_to"] is None
+
+
+def list_facts(tenant: str, user_id: str, *, include_history: bool = False,
+               limit: int = 50, cursor: str | None = None) -> tuple[list[dict], str | None]:
+    """A page of a user's facts, newest first; the cursor is the last id seen."""
+    cond = [memories.c.tenant_id == tenant, memories.c.user_id == user_id]
+    if not include_history:
+        cond.append(memories.c.valid_to.is_(None))
+    q = select(*[memories.c[c] for c in PUBLIC_COLUMNS]).where(and_(*cond))
+    if cursor:
+        q = q.where(text("(memories.created_at, memories.id) < "
+                         "(SELECT created_at, id FROM memories WHERE id = CAST(:cur AS uuid))")
+                    ).params(cur=cursor)
+    q = q.order_by(memories.c.created_at.desc(), memories.c.id.desc()).limit(limit + 1)
+    with get_engine().connect() as conn:
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    next_cursor = str(rows[limit - 1]["id"]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def active_facts(tenant: str, user_id: str) -> list[dict]:
+    with get_engine().connect() as conn:
+        return [dict(r) for r in conn.execute(
+            select(memories).where(memories.c.tenant_id == tenant, memories.c.user_id == user_id,
+                                   memories.c.valid_to.is_(None))
+            .order_by(memories.c.created_at, memories.c.id)).mappings()]
+
+
+def delete_fact(tenant: str, fact: str) -> dict | None:
+    """Remove one fact from the ledger; returns the deleted row (for the stores to follow)."""
+    with get_engine().begin() as conn:
+        row = conn.execute(delete(memories).where(
+            memories.c.id == fact, memories.c.tenant_id == tenant)
+            .returning(memories.c.id, memories.c.user_id)).mappings().first()
+    return dict(row) if row else None

@@ -1,0 +1,118 @@
+"""The write path's stages, as plain functions the Celery tasks call.
+
+Each stage re-reads Postgres and is safe to run twice (acks_late redelivery,
+the reaper re-enqueueing a job whose first kickoff did arrive after all).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import update
+
+from . import cache, favorites, jobs, ledger
+from .db import get_engine
+from .extraction import extract_facts
+from .facts import FAVORITE_CATEGORIES, ExtractedFact
+from .models import jobs as jobs_table
+
+log = logging.getLogger(__name__)
+
+
+def given_facts(items: list[dict]) -> list[ExtractedFact]:
+    """Facts a caller already has (POST /v1/memories): trust given fields, fill the rest."""
+    out = []
+    for item in items:
+        text = item["text"]
+        if item.get("category"):
+            category = item["category"]
+            polarity = item.get("polarity") or "+"
+            predicate = category if category not in FAVORITE_CATEGORIES else (
+                "likes" if polarity == "+" else "dislikes")
+            out.append(ExtractedFact(
+                category=category, predicate=predicate, object=item.get("object") or text,
+                polarity=polarity, importance=item.get("importance") or 3, text=text,
+                lang=item.get("lang") or "en", source="given"))
+            continue
+        found = extract_facts([{"role": "user", "content": text}])
+        if found:
+            out.extend(found)
+        else:
+            # Not something the rules understand: keep it as a note, searchable.
+            out.append(ExtractedFact(category="note", predicate="note", object=text,
+                                     importance=item.get("importance") or 2, text=text,
+                                     lang=item.get("lang") or "en", source="given"))
+    return out
+
+
+def extract_job(job_id: str) -> dict | None:
+    """Stage 1: extract and write the ledger. Returns what the embedding stage needs.
+
+    None when the job is gone or already past this stage with nothing to redo.
+    """
+    job = jobs.get_job(job_id)
+    if job is None or job["status"] in ("completed", "failed"):
+        return None
+    if job["status"] == "queued":
+        jobs.set_status(job_id, "extracting", only_from=("queued",))
+        job = jobs.get_job(job_id)
+    if job["fact_ids"] is None:
+        started = time.perf_counter()
+        payload = job["payload"] or {}
+        if job["kind"] == "extract":
+            facts = extract_facts(payload.get("messages", []))
+        else:
+            facts = given_facts(payload.get("facts", []))
+        result = ledger.upsert_facts(job["tenant_id"], job["user_id"], facts, job_id)
+        touched = result.fact_ids + [i for i in result.superseded_ids if i not in result.fact_ids]
+        with get_engine().begin() as conn:
+            conn.execute(update(jobs_table).where(
+                jobs_table.c.id == job_id, jobs_table.c.fact_ids.is_(None)).values(
+                fact_ids=touched, facts_extracted=len(result.fact_ids),
+                facts_new=len(result.new_ids), facts_superseded=len(result.superseded_ids)))
+        log.info("job extracted", extra={"job_id": job_id, "facts": len(result.fact_ids),
+                                         "ms": round((time.perf_counter() - started) * 1000, 1)})
+        job = jobs.get_job(job_id)
+    jobs.set_status(job_id, "embedding", only_from=("extracting", "embedding"))
+    return {"tenant": job["tenant_id"], "user_id": job["user_id"],
+            "fact_ids": list(job["fact_ids"] or [])}
+
+
+def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
+    """Stage 2 (worker-memory): active facts into the vector store and graph, closed ones out."""
+    from . import graph, memory_store  # the model and the store live only in worker-memory
+
+    rows = [r for r in ledger.get_facts(fact_ids) if r["tenant_id"] == tenant]
+    active = [_store_view(r) for r in rows if ledger.is_active(r)]
+    gone = sorted(set(fact_ids) - {a["id"] for a in active})
+    if active:
+        memory_store.add_facts(tenant, user_id, active)
+    if gone:
+        memory_store.delete_facts(tenant, user_id, gone)
+    if graph.enabled():
+        graph.upsert_facts(tenant, user_id, active)
+        for fid in gone:
+            graph.delete_fact(tenant, user_id, fid)
+    return len(active)
+
+
+def _store_view(row: dict) -> dict:
+    return {"id": str(row["id"]), "text": row["text"], "category": row["category"],
+            "predicate": row["predicate"], "object": row["object"],
+            "polarity": row["polarity"], "importance": row["importance"],
+            "created_at": row["created_at"].isoformat()}
+
+
+def finish_job(job_id: str) -> dict | None:
+    """Chord callback: new version, fresh summary, job completed. Re-reads Postgres."""
+    job = jobs.get_job(job_id)
+    if job is None or job["status"] in ("completed", "failed"):
+        return None
+    jobs.set_status(job_id, "finishing", only_from=("embedding", "finishing"))
+    version = cache.bump_version(job["tenant_id"], job["user_id"])
+    favorites.refresh_summary(job["tenant_id"], job["user_id"])
+    embedded = len(job["fact_ids"] or [])
+    # The raw messages were only kept until processed.
+    jobs.set_status(job_id, "completed", only_from=("finishing",), payload=None,
+                    facts_embedded=embedded)
+    return {"job_id": job_id, "version": version}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make run: every process of the Procfile under honcho, after printing how to reach them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PIKA_DATA_DIR=${PIKA_DATA_DIR:-$PWD/var}
+mkdir -p "$PIKA_DATA_DIR"
+if [ -z "${FLOWER_PASSWORD:-}" ]; then
+  f="$PIKA_DATA_DIR/flower-password"
+  [ -s "$f" ] || (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))' > "$f")
+  FLOWER_PASSWORD=$(cat "$f")
+fi
+export FLOWER_USER=${FLOWER_USER:-admin} FLOWER_PASSWORD
+KEY=$(.venv/bin/python -m pika_mem dev-key)
+API=http://127.0.0.1:${PORT_API:-8000}
+cat <<MSG
+
+pika-mem is starting (Ctrl-C stops every process)
+  API     : $API            (GET $API/readyz, $API/openapi.json)
+  Flower  : http://127.0.0.1:${PORT_FLOWER:-5555}   user $FLOWER_USER  password $FLOWER_PASSWORD
+  Graph   : ${GRAPH_URI:-bolt://127.0.0.1:7687} (embedded ArcadeDB)
+  Dev key : $KEY   (tenant ${PIKA_DEFAULT_TENANT:-default})
+
+Try it once /readyz says ready:
+  curl -s -X POST $API/v1/memories/extract -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
+       -d '{"user_id":"be-an","messages":[{"role":"user","content":"Con có một con mèo tên là Mướp. Con thích ăn kem dâu nhất."}]}'
+  curl -s $API/v1/users/be-an/favorites -H "Authorization: Bearer $KEY"
+
+MSG
+exec .venv/bin/honcho start -f Procfile

@@ -1,0 +1,65 @@
+"""The Celery app: queues, glob routes, reliability settings."""
+from __future__ import annotations
+
+import pika_mem  # noqa: F401  (sets MEM0_TELEMETRY / offline flags before anything else)
+from celery import Celery
+from celery.signals import worker_process_init
+from kombu import Queue
+
+from beat_schedule import build_schedule
+from pika_mem.config import get_settings
+
+QUEUES = ("extraction", "embedding", "search", "favorites", "invalidation")
+
+
+def make_app() -> Celery:
+    s = get_settings()
+    app = Celery("pika_mem", broker=s.celery_broker_url, backend=s.celery_result_backend,
+                 include=["tasks.extraction", "tasks.embedding", "tasks.search",
+                          "tasks.pipeline", "tasks.favorites", "tasks.invalidation"])
+    app.conf.update(
+        task_queues=[Queue(q) for q in QUEUES],
+        task_default_queue="extraction",
+        task_routes={
+            "extraction.*": {"queue": "extraction"},
+            "embedding.*": {"queue": "embedding"},
+            "search.*": {"queue": "search"},
+            "favorites.*": {"queue": "favorites"},
+            "pipeline.*": {"queue": "favorites"},
+            "invalidation.*": {"queue": "invalidation"},
+        },
+        task_serializer="json", result_serializer="json", accept_content=["json"],
+        # Idempotent tasks ack after running, one message at a time per process.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        # Longer than the longest task with its retries (an embedding batch: seconds).
+        broker_transport_options={"visibility_timeout": s.celery_visibility_timeout,
+                                  "socket_timeout": 5, "socket_connect_timeout": 2},
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=2,
+        # The API must not hang on a dead broker: try once more, then let the reaper do it.
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0.2,
+                                   "interval_step": 0.2, "interval_max": 0.5},
+        # Far above the longest pipeline: chord parts keep their results until the callback.
+        result_expires=24 * 3600,
+        result_extended=False,
+        task_track_started=True,
+        worker_send_task_events=True,
+        task_send_sent_event=True,
+        beat_schedule=build_schedule(s),
+        timezone="UTC",
+    )
+    return app
+
+
+app = make_app()
+
+
+@worker_process_init.connect
+def _fresh_clients_after_fork(**_):
+    """A forked child must not share the parent's sockets."""
+    from pika_mem.cache import reset_redis
+    from pika_mem.db import dispose_engine
+    dispose_engine()
+    reset_redis()

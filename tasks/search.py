@@ -1,0 +1,18 @@
+"""Queue search (worker-memory): L3 embedding cache + L4 mem0/Qdrant."""
+from __future__ import annotations
+
+from .app import app
+
+
+@app.task(name="search.search_memories")
+def search_memories(tenant: str, user_id: str, query: str, limit: int = 10,
+                    categories: list[str] | None = None) -> list[dict]:
+    from pika_mem import search
+    return search.search_active(tenant, user_id, query, limit, categories)
+
+
+@app.task(name="search.count_memories")
+def count_memories(tenant: str, user_id: str) -> int:
+    """How many vectors the store holds for a user (operators and tests)."""
+    from pika_mem import memory_store
+    return memory_store.count(tenant, user_id)
