@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pika_mem  # noqa: F401  (sets MEM0_TELEMETRY / offline flags before anything else)
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from kombu import Queue
 
 from beat_schedule import build_schedule
@@ -34,8 +34,13 @@ def make_app() -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         # Longer than the longest task with its retries (an embedding batch: seconds).
-        broker_transport_options={"visibility_timeout": s.celery_visibility_timeout,
-                                  "socket_timeout": 5, "socket_connect_timeout": 2},
+        # A killed worker's unacked messages come back after the visibility timeout:
+        # sweep for them every few seconds (kombu's default sweep is ~100 s).
+        broker_transport_options={
+            "visibility_timeout": s.celery_visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, s.celery_visibility_timeout // 4)),
+            "unacked_restore_throttle": 1,
+            "socket_timeout": 5, "socket_connect_timeout": 2},
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=2,
         # The API must not hang on a dead broker: try once more, then let the reaper do it.
@@ -63,3 +68,30 @@ def _fresh_clients_after_fork(**_):
     from pika_mem.db import dispose_engine
     dispose_engine()
     reset_redis()
+
+
+def _consumes(sender, queue: str) -> bool:
+    try:
+        return queue in sender.app.amqp.queues.consume_from
+    except Exception:
+        return False
+
+
+@worker_ready.connect
+def _warm_memory_worker(sender=None, **_):
+    """worker-memory opens the store and loads the model before its first job."""
+    if _consumes(sender, "embedding") or _consumes(sender, "search"):
+        from pika_mem import memory_store
+        memory_store.get_memory()
+        from pika_mem.embedding import get_embedder
+        get_embedder().warmup()
+
+
+@worker_shutdown.connect
+def _flush_on_shutdown(**_):
+    """The embedded store is flushed and its lock released on a clean stop."""
+    import sys
+    if "pika_mem.memory_store" in sys.modules:
+        sys.modules["pika_mem.memory_store"].close()
+    if "pika_mem.graph" in sys.modules:
+        sys.modules["pika_mem.graph"].close()

@@ -6,6 +6,7 @@ Each test uses its own tenant and user ids; nothing is mocked, nothing is eager.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,8 +30,11 @@ TEST_ENV = {
     # Short, so a killed worker's unacked message comes back within the test.
     "CELERY_VISIBILITY_TIMEOUT": "8",
     "REAPER_STUCK_SECONDS": "1",
+    "REAPER_INTERVAL_SECONDS": "3600",
     "SEARCH_TIMEOUT_SECONDS": "5",
     "RATE_LIMIT": "100000/minute",
+    # Small batches: a chord of several embedding tasks, as a long conversation makes.
+    "EMBEDDING_BATCH_SIZE": "16",
 }
 os.environ.update(TEST_ENV)
 
@@ -71,7 +75,7 @@ class Stack:
         self.logs.mkdir(exist_ok=True)
 
     def env(self, **extra) -> dict:
-        env = dict(os.environ, **TEST_ENV, **extra)
+        env = {**os.environ, **TEST_ENV, **extra}
         env["PYTHONPATH"] = str(ROOT)
         return env
 
@@ -145,6 +149,7 @@ def stack(database):
         yield s
     finally:
         s.stop_all()
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture()
