@@ -253,3 +253,12 @@ def neighbours(tenant: str, user_id: str, objects: list[str], limit: int = 10) -
         return [rec.data() for rec in result]
 
     return _read(work)
+
+
+def count_relations(tenant: str, user_id: str) -> int:
+    """How many fact relationships the graph holds for a child (operators and tests)."""
+    def work(tx: ManagedTransaction) -> int:
+        rec = tx.run("MATCH (u:Child {tenant_id: $tenant, user_id: $user_id})-[r]->(:Thing) "
+                     "RETURN count(r) AS n", tenant=tenant, user_id=user_id).single()
+        return rec["n"] if rec else 0
+    return _read(work)

@@ -19,6 +19,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 DATA_DIR = Path(tempfile.mkdtemp(prefix="pika-test-"))
 TEST_ENV = {
     "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/pika_mem_test",
@@ -26,7 +33,8 @@ TEST_ENV = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/11",
     "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/12",
     "PIKA_DATA_DIR": str(DATA_DIR),
-    "GRAPH_ENABLED": "false",
+    "GRAPH_ENABLED": "true",
+    "GRAPH_URI": f"bolt://127.0.0.1:{_free_port()}",
     # Short, so a killed worker's unacked message comes back within the test.
     "CELERY_VISIBILITY_TIMEOUT": "8",
     "REAPER_STUCK_SECONDS": "1",
@@ -60,10 +68,7 @@ def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05, what: s
         time.sleep(interval)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = _free_port
 
 
 class Stack:
@@ -90,6 +95,16 @@ class Stack:
         wait_until(lambda: app.control.ping(destination=[node], timeout=0.5), timeout=60,
                    what=f"worker {node}")
         return self.procs[name]
+
+    def start_graph(self):
+        """The embedded graph (ArcadeDB with Bolt), as make run starts it."""
+        log_path = self.logs / "graph.log"
+        log = open(log_path, "ab")
+        self.procs["graph"] = subprocess.Popen(
+            [sys.executable, "-m", "pika_mem.graph_server"], cwd=ROOT, env=self.env(),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_until(lambda: b" ready" in log_path.read_bytes(), timeout=60, interval=0.1,
+                   what="graph server")
 
     def start_api(self, name: str = "api", **extra_env) -> str:
         port = free_port()
@@ -143,6 +158,7 @@ def database():
 def stack(database):
     s = Stack()
     try:
+        s.start_graph()
         for name in WORKERS:
             s.start_worker(name)
         s.api_url = s.start_api()

@@ -75,6 +75,11 @@ def test_dev_conversation_completes_and_is_searchable_for_that_user_only(api, da
     listed = api.get(f"{api.base}/v1/users/be-an/memories", timeout=5).json()
     assert {m["object"] for m in listed["memories"]} == {f["object"] for f in facts}
 
+    # The graph (Bolt) holds the same facts, under this tenant only.
+    from pika_mem import graph
+    assert graph.count_relations(api.tenant, "be-an") == len(facts)
+    assert graph.count_relations("other-tenant", "be-an") == 0
+
 
 def test_idempotency_key_returns_first_job_and_same_fact_is_one_row_one_vector(api, database):
     messages = [{"role": "user", "content": "I have a dog. I love pizza."}]
