@@ -34,4 +34,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     from .openapi import spec
     spec.register(app)
+    from . import limits
+    limits.init_app(app)
     return app

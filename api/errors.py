@@ -57,7 +57,8 @@ def init_app(app) -> None:
         headers = {}
         if e.code == 429 and e.get_response().headers.get("Retry-After"):
             headers["Retry-After"] = e.get_response().headers["Retry-After"]
-        message = {413: "Request body is larger than 256 KiB."}.get(e.code, e.description)
+        message = {413: "Request body is larger than 256 KiB.",
+                   429: f"Rate limit exceeded ({e.description}); retry later."}.get(e.code, e.description)
         return envelope(e.code or 500, _HTTP_CODES.get(e.code, "http_error"), message,
                         headers=headers)
 

@@ -38,9 +38,9 @@ class Settings:
     graph_database: str = "pika"
     celery_visibility_timeout: int = 3600
     reaper_stuck_seconds: int = 60
+    reaper_stalled_seconds: int = 300
     reaper_interval_seconds: int = 30
     favorites_refresh_minutes: int = 30
-    job_messages_max: int = 100
     search_timeout_seconds: float = 2.0
     rate_limit: str = "1200/minute"
     flower_user: str = "admin"

@@ -94,6 +94,17 @@ def stuck_jobs(older_than_seconds: int, limit: int = 500) -> list[str]:
     return [str(r) for r in rows]
 
 
+def stalled_jobs(older_than_seconds: int, limit: int = 500) -> list[str]:
+    """Jobs started but not moving: a message lost between the broker and a killed
+    worker (Redis BRPOP is not atomic with kombu's unacked bookkeeping)."""
+    with get_engine().connect() as conn:
+        rows = conn.execute(text(
+            "SELECT id FROM jobs WHERE status IN ('extracting', 'embedding', 'finishing') "
+            "AND updated_at < now() - make_interval(secs => :s) ORDER BY created_at LIMIT :n"),
+            {"s": older_than_seconds, "n": limit}).scalars().all()
+    return [str(r) for r in rows]
+
+
 def describe(job: dict) -> dict:
     """The public view of a job: status, counts, per-stage timings, error."""
     def ms(a, b):

@@ -73,7 +73,9 @@ def extract_job(job_id: str) -> dict | None:
         log.info("job extracted", extra={"job_id": job_id, "facts": len(result.fact_ids),
                                          "ms": round((time.perf_counter() - started) * 1000, 1)})
         job = jobs.get_job(job_id)
-    jobs.set_status(job_id, "embedding", only_from=("extracting", "embedding"))
+    # A rerun of a stalled job starts its chord again (embedding and finishing are
+    # idempotent), and its clock restarts so the reaper does not fire again at once.
+    jobs.set_status(job_id, "embedding", only_from=("extracting", "embedding", "finishing"))
     return {"tenant": job["tenant_id"], "user_id": job["user_id"],
             "fact_ids": list(job["fact_ids"] or [])}
 

@@ -1,20 +1,58 @@
-"""L3 + L4 of the read path: embed the query (cached), search mem0/Qdrant, keep only
-facts the ledger still holds as active."""
+"""L3 + L4 of the read path: embed the query (cached), search mem0/Qdrant, re-rank,
+and keep only facts the ledger still holds as active."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from . import ledger, memory_store
+from . import ledger, memory_store, query_intent
+from .facts import normalize_object
+
+# Re-ranking weights: similarity first; a category the query names, the object
+# said verbatim, the polarity asked for, and importance move a fact up.
+_CATEGORY_BOOST = (0.35, 0.25, 0.2)
+_LEXICAL_BOOST = 0.3
+_POLARITY_BOOST = 0.2
+_IMPORTANCE_WEIGHT = 0.02
+
+
+def rerank(query: str, hits: list[dict], intent: query_intent.Intent) -> list[dict]:
+    """Score = cosine + boosts; returns hits sorted best first (score replaced)."""
+    q = normalize_object(query)
+    out = []
+    for h in hits:
+        score = float(h["score"])
+        if h["category"] in intent.categories:
+            score += _CATEGORY_BOOST[min(intent.categories.index(h["category"]), 2)]
+        obj = normalize_object(h["object"])
+        if obj and len(obj) > 2 and obj in q:
+            score += _LEXICAL_BOOST
+        if intent.dislikes:
+            score += _POLARITY_BOOST if h["polarity"] == "-" else -_POLARITY_BOOST
+        elif h["polarity"] == "-":
+            score -= _POLARITY_BOOST / 2
+        score += _IMPORTANCE_WEIGHT * int(h.get("importance") or 3)
+        out.append(dict(h, score=score))
+    out.sort(key=lambda h: -h["score"])
+    return out
 
 
 def search_active(tenant: str, user_id: str, query: str, limit: int = 10,
                   categories: list[str] | None = None) -> list[dict]:
-    """Top facts for a query, over-fetched then checked against Postgres."""
-    hits = memory_store.search(tenant, user_id, query, limit=limit * 2, categories=categories)
-    rows = {str(r["id"]): r for r in ledger.get_facts([h["id"] for h in hits])}
+    """Top facts for a query: vector candidates (+ the categories it names), re-ranked,
+    checked against Postgres (superseded, deleted or expired facts never come back)."""
+    intent = query_intent.parse(query)
+    pool = max(limit * 3, 30)
+    hits = {h["id"]: h for h in memory_store.search(tenant, user_id, query, limit=pool,
+                                                      categories=categories)}
+    named = [c for c in intent.categories if not categories or c in categories]
+    if named:
+        for h in memory_store.search(tenant, user_id, query, limit=pool, categories=named):
+            hits.setdefault(h["id"], h)
+    ranked = rerank(query, list(hits.values()), intent)
+    rows = {str(r["id"]): r for r in ledger.get_facts([h["id"] for h in ranked[:pool]])}
     now = datetime.now(timezone.utc)
     out = []
-    for h in hits:
+    for h in ranked:
         row = rows.get(h["id"])
         if row is None or row["tenant_id"] != tenant or row["user_id"] != user_id:
             continue
@@ -22,8 +60,7 @@ def search_active(tenant: str, user_id: str, query: str, limit: int = 10,
             continue
         out.append({"id": h["id"], "text": row["text"], "category": row["category"],
                     "object": row["object"], "polarity": row["polarity"],
-                    "score": round(float(h["score"]), 4),
-                    "created_at": row["created_at"].isoformat()})
+                    "score": round(h["score"], 4), "created_at": row["created_at"].isoformat()})
         if len(out) >= limit:
             break
     return out

@@ -42,10 +42,12 @@ def extract_facts(job_id: str) -> dict | None:
 
 @app.task(name="extraction.requeue_stuck_jobs", acks_late=True)
 def requeue_stuck_jobs(older_than_seconds: int | None = None) -> int:
-    """Beat: re-enqueue jobs still queued (their kickoff was lost, e.g. broker down)."""
+    """Beat: re-enqueue jobs still queued (their kickoff was lost, e.g. broker down) and
+    jobs stalled mid-pipeline; every stage is idempotent, so a rerun is harmless."""
+    s = get_settings()
     if older_than_seconds is None:
-        older_than_seconds = get_settings().reaper_stuck_seconds
-    stuck = jobs.stuck_jobs(older_than_seconds)
+        older_than_seconds = s.reaper_stuck_seconds
+    stuck = jobs.stuck_jobs(older_than_seconds) + jobs.stalled_jobs(s.reaper_stalled_seconds)
     for job_id in stuck:
         jobs.note_enqueue_attempt(job_id)
         extract_facts.apply_async(args=[job_id])

@@ -39,6 +39,7 @@ TEST_ENV = {
     "CELERY_VISIBILITY_TIMEOUT": "8",
     "REAPER_STUCK_SECONDS": "1",
     "REAPER_INTERVAL_SECONDS": "3600",
+    "REAPER_STALLED_SECONDS": "10",
     "SEARCH_TIMEOUT_SECONDS": "5",
     "RATE_LIMIT": "100000/minute",
     # Small batches: a chord of several embedding tasks, as a long conversation makes.

@@ -1,0 +1,37 @@
+"""Rate limiting per API key, counted in Redis so every gunicorn worker shares it."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import request
+from flask_limiter import Limiter
+
+from pika_mem.config import get_settings
+
+
+def _caller() -> str:
+    """The presented key (hashed), else the client address."""
+    auth = request.headers.get("Authorization", "")
+    key = auth[7:].strip() if auth.lower().startswith("bearer ") else request.headers.get("X-API-Key", "")
+    if key:
+        return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    return "ip:" + (request.remote_addr or "unknown")
+
+
+def init_app(app) -> Limiter:
+    s = get_settings()
+    limiter = Limiter(
+        key_func=_caller,
+        app=app,
+        default_limits=[s.rate_limit],
+        storage_uri=s.redis_url,
+        storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
+        strategy="moving-window",
+        headers_enabled=True,
+        key_prefix="ratelimit",
+        # Redis down: serve rather than refuse every request.
+        swallow_errors=True,
+    )
+    from .health import bp as health_bp
+    limiter.exempt(health_bp)  # probes and scrapes are never limited
+    return limiter
