@@ -26,7 +26,7 @@ def init_app(app) -> Limiter:
         default_limits=[s.rate_limit],
         storage_uri=s.redis_url,
         storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
-        strategy="moving-window",
+        strategy="fixed-window",
         headers_enabled=True,
         key_prefix="ratelimit",
         # Redis down: serve rather than refuse every request.

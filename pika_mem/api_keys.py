@@ -3,16 +3,22 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 
 from sqlalchemy import select, update
 from sqlalchemy.sql import func
 
+from .cache import get_redis
 from .db import get_engine
 from .models import api_keys
 
 SCOPES = ("memories:write", "memories:read", "admin")
 _PREFIX = "pk_"
+_EPOCH_KEY = "apikeys:revocations"
+_CACHE_SECONDS = 5.0
+_CACHE_MAX = 10_000
+_cache: dict[str, tuple[int | None, float, dict]] = {}
 
 
 def hash_key(key: str) -> str:
@@ -33,10 +39,37 @@ def create_key(tenant: str, name: str, scopes: tuple[str, ...] = SCOPES) -> tupl
 
 
 def lookup(key: str) -> dict | None:
-    """The active key row for a presented key, or None (unknown or revoked)."""
+    """The active key row for a presented key, or None (unknown or revoked).
+
+    Valid keys are remembered in-process for a few seconds; a revocation bumps a
+    Redis epoch that every process checks on each call, so it takes effect at once.
+    """
+    digest = hash_key(key)
+    epoch = _revocation_epoch()
+    hit = _cache.get(digest)
+    now = time.monotonic()
+    if hit and hit[0] == epoch and hit[1] > now and epoch is not None:
+        return hit[2]
+    row = _lookup_db(digest)
+    if row is not None:
+        if len(_cache) > _CACHE_MAX:
+            _cache.clear()
+        _cache[digest] = (epoch, now + _CACHE_SECONDS, row)
+    return row
+
+
+def _revocation_epoch() -> int | None:
+    try:
+        raw = get_redis().get(_EPOCH_KEY)
+    except Exception:  # Redis down: no caching, ask Postgres every time
+        return None
+    return int(raw) if raw else 0
+
+
+def _lookup_db(digest: str) -> dict | None:
     with get_engine().connect() as conn:
         row = conn.execute(select(api_keys).where(
-            api_keys.c.key_hash == hash_key(key), api_keys.c.revoked_at.is_(None))).mappings().first()
+            api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None))).mappings().first()
     return dict(row) if row else None
 
 
@@ -46,10 +79,13 @@ def touch(key_id: str) -> None:
 
 
 def revoke(key_id: str) -> bool:
+    """Revoke in Postgres, then bump the epoch so no process keeps serving the key."""
     with get_engine().begin() as conn:
-        return conn.execute(update(api_keys).where(
+        done = conn.execute(update(api_keys).where(
             api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)).values(
             revoked_at=func.now())).rowcount > 0
+    get_redis().incr(_EPOCH_KEY)
+    return done
 
 
 def list_keys(tenant: str | None = None) -> list[dict]:

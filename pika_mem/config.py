@@ -42,7 +42,7 @@ class Settings:
     reaper_interval_seconds: int = 30
     favorites_refresh_minutes: int = 30
     search_timeout_seconds: float = 2.0
-    rate_limit: str = "1200/minute"
+    rate_limit: str = "30000/minute"
     flower_user: str = "admin"
     flower_password: str = ""
     log_level: str = "INFO"

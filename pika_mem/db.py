@@ -20,7 +20,11 @@ def get_engine() -> Engine:
             if _engine is None:
                 _engine = create_engine(
                     get_settings().database_url,
-                    pool_pre_ping=True,
+                    # No ping per checkout (a round trip each): a dead connection
+                    # raises OperationalError, the pool drops it, tasks retry and
+                    # the API answers 503 once.
+                    pool_pre_ping=False,
+                    pool_recycle=1800,
                     pool_size=5,
                     max_overflow=10,
                     pool_timeout=5,

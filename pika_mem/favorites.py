@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from . import cache, ledger
@@ -42,24 +42,37 @@ def compute_summary(facts: list[dict]) -> dict:
     return {"summary": summary, "dislikes": dislikes, "profile": profile}
 
 
-def refresh_summary(tenant: str, user_id: str) -> dict:
-    """Recompute from Postgres, upsert (never moving a version backwards), warm Redis."""
-    version = cache.get_version(tenant, user_id)
-    body = compute_summary(ledger.active_facts(tenant, user_id))
+def upsert_summary(conn, tenant: str, user_id: str, version: int) -> dict:
+    """Recompute from the ledger and upsert, inside the caller's transaction.
+
+    A row never moves to an older version (a slow refresh cannot undo a newer one).
+    """
+    body = compute_summary(ledger.active_facts(tenant, user_id, conn))
     stmt = insert(user_favorite_summary).values(
         tenant_id=tenant, user_id=user_id, summary_json=body, version=version)
     stmt = stmt.on_conflict_do_update(
         index_elements=["tenant_id", "user_id"],
         set_={"summary_json": stmt.excluded.summary_json, "version": stmt.excluded.version,
-              "last_updated": stmt.excluded.last_updated},
+              "last_updated": func.now()},
         where=user_favorite_summary.c.version <= stmt.excluded.version,
     ).returning(user_favorite_summary.c.last_updated)
-    with get_engine().begin() as conn:
-        last = conn.execute(stmt).scalar()
-    record = {"summary": body, "version": version,
-              "last_updated": last.isoformat() if last else None}
-    cache.get_redis().set(fav_key(tenant, user_id, version), json.dumps(record),
+    last = conn.execute(stmt).scalar()
+    return {"summary": body, "version": version,
+            "last_updated": last.isoformat() if last else None}
+
+
+def warm(tenant: str, user_id: str, record: dict) -> None:
+    """The Redis copy for this version (after the Postgres commit)."""
+    cache.get_redis().set(fav_key(tenant, user_id, record["version"]), json.dumps(record),
                           ex=SUMMARY_TTL_SECONDS)
+
+
+def refresh_summary(tenant: str, user_id: str) -> dict:
+    """Recompute from Postgres, upsert, warm Redis."""
+    version = cache.get_version(tenant, user_id)
+    with get_engine().begin() as conn:
+        record = upsert_summary(conn, tenant, user_id, version)
+    warm(tenant, user_id, record)
     return record
 
 

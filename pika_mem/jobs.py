@@ -35,12 +35,11 @@ def create_job(*, tenant: str, user_id: str, kind: str, payload: dict, session_i
     if idempotency_key:
         stmt = stmt.on_conflict_do_nothing(constraint="uq_jobs_tenant_idempotency")
     with get_engine().begin() as conn:
-        inserted = conn.execute(stmt.returning(jobs.c.id)).scalar()
-        if inserted is None:
+        created = conn.execute(stmt.returning(*jobs.c)).mappings().first()
+        if created is None:
             existing = conn.execute(select(jobs).where(
                 jobs.c.tenant_id == tenant, jobs.c.idempotency_key == idempotency_key)).mappings().one()
             return dict(existing), False
-        created = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one()
     return dict(created), True
 
 

@@ -40,8 +40,14 @@ def _plan_view(row: dict) -> dict:
 
 
 def upsert_facts(tenant: str, user_id: str, facts: list[ExtractedFact],
-                 job_id: str | None = None) -> LedgerResult:
-    """Write facts in order; later facts supersede earlier ones. Safe to run twice."""
+                 job_id: str | None = None, conn=None) -> LedgerResult:
+    """Write facts in order; later facts supersede earlier ones. Safe to run twice.
+
+    With `conn`, runs inside the caller's transaction.
+    """
+    if conn is None:
+        with get_engine().begin() as own:
+            return upsert_facts(tenant, user_id, facts, job_id, own)
     rows: dict[str, dict] = {}
     retracting: set[str] = set()
     for f in facts:
@@ -53,45 +59,44 @@ def upsert_facts(tenant: str, user_id: str, facts: list[ExtractedFact],
     result = LedgerResult(fact_ids=list(rows))
     if not rows:
         return result
-    with get_engine().begin() as conn:
-        # One writer per child at a time: supersession reads then writes.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-                     {"k": f"{tenant}\x1f{user_id}"})
-        active = [dict(r) for r in conn.execute(
-            select(memories.c.id, memories.c.category, memories.c.predicate,
-                   memories.c.object, memories.c.polarity)
-            .where(memories.c.tenant_id == tenant, memories.c.user_id == user_id,
-                   memories.c.valid_to.is_(None))).mappings()]
-        view = [_plan_view(a) for a in active]
-        closures: list[tuple[str, str]] = []
-        for r in rows.values():
-            new = dict(_plan_view(r), retracts=r["id"] in retracting)
-            for old_id, new_id in supersession.plan(view, [new]):
-                closures.append((old_id, new_id))
-                view = [v for v in view if v["id"] != old_id]
-            view = [v for v in view if v["id"] != r["id"]] + [new]
-        stmt = insert(memories).values(list(rows.values()))
-        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
-            "text": stmt.excluded.text, "importance": stmt.excluded.importance,
-            "lang": stmt.excluded.lang, "object": stmt.excluded.object,
-            # A fact said again after it was superseded becomes valid from now.
-            "valid_from": text("CASE WHEN memories.valid_to IS NULL "
-                               "THEN memories.valid_from ELSE now() END"),
-            "valid_to": None, "superseded_by": None, "updated_at": func.now(),
-            "source_job": stmt.excluded.source_job,
-        }).returning(memories.c.id, text("(xmax = 0) AS inserted"))
-        was_active = {a["id"] for a in active}
-        for rid, inserted in conn.execute(stmt):
-            if inserted or rid not in was_active:
-                result.new_ids.append(str(rid))
-        for old_id, new_id in closures:
-            if old_id == new_id:
-                continue
-            done = conn.execute(update(memories).where(
-                memories.c.id == old_id, memories.c.valid_to.is_(None)).values(
-                valid_to=func.now(), superseded_by=new_id, updated_at=func.now()))
-            if done.rowcount:
-                result.superseded_ids.append(old_id)
+    # One writer per child at a time: supersession reads then writes.
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                 {"k": f"{tenant}\x1f{user_id}"})
+    active = [dict(r) for r in conn.execute(
+        select(memories.c.id, memories.c.category, memories.c.predicate,
+               memories.c.object, memories.c.polarity)
+        .where(memories.c.tenant_id == tenant, memories.c.user_id == user_id,
+               memories.c.valid_to.is_(None))).mappings()]
+    view = [_plan_view(a) for a in active]
+    closures: list[tuple[str, str]] = []
+    for r in rows.values():
+        new = dict(_plan_view(r), retracts=r["id"] in retracting)
+        for old_id, new_id in supersession.plan(view, [new]):
+            closures.append((old_id, new_id))
+            view = [v for v in view if v["id"] != old_id]
+        view = [v for v in view if v["id"] != r["id"]] + [new]
+    stmt = insert(memories).values(list(rows.values()))
+    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
+        "text": stmt.excluded.text, "importance": stmt.excluded.importance,
+        "lang": stmt.excluded.lang, "object": stmt.excluded.object,
+        # A fact said again after it was superseded becomes valid from now.
+        "valid_from": text("CASE WHEN memories.valid_to IS NULL "
+                           "THEN memories.valid_from ELSE now() END"),
+        "valid_to": None, "superseded_by": None, "updated_at": func.now(),
+        "source_job": stmt.excluded.source_job,
+    }).returning(memories.c.id, text("(xmax = 0) AS inserted"))
+    was_active = {a["id"] for a in active}
+    for rid, inserted in conn.execute(stmt):
+        if inserted or rid not in was_active:
+            result.new_ids.append(str(rid))
+    for old_id, new_id in closures:
+        if old_id == new_id:
+            continue
+        done = conn.execute(update(memories).where(
+            memories.c.id == old_id, memories.c.valid_to.is_(None)).values(
+            valid_to=func.now(), superseded_by=new_id, updated_at=func.now()))
+        if done.rowcount:
+            result.superseded_ids.append(old_id)
     return result
 
 
@@ -124,12 +129,14 @@ def list_facts(tenant: str, user_id: str, *, include_history: bool = False,
     return rows[:limit], next_cursor
 
 
-def active_facts(tenant: str, user_id: str) -> list[dict]:
-    with get_engine().connect() as conn:
-        return [dict(r) for r in conn.execute(
-            select(memories).where(memories.c.tenant_id == tenant, memories.c.user_id == user_id,
-                                   memories.c.valid_to.is_(None))
-            .order_by(memories.c.created_at, memories.c.id)).mappings()]
+def active_facts(tenant: str, user_id: str, conn=None) -> list[dict]:
+    if conn is None:
+        with get_engine().connect() as own:
+            return active_facts(tenant, user_id, own)
+    return [dict(r) for r in conn.execute(
+        select(memories).where(memories.c.tenant_id == tenant, memories.c.user_id == user_id,
+                               memories.c.valid_to.is_(None))
+        .order_by(memories.c.created_at, memories.c.id)).mappings()]
 
 
 def delete_fact(tenant: str, fact: str) -> dict | None:

@@ -207,7 +207,12 @@ def open_memory(settings: Optional[Settings] = None, embedder: Optional[Embedder
     _disable_mem0_nlp()
     if embedder is None:
         embedder = get_embedder() if settings is get_settings() else Embedder(settings)
-    return PikaMemory(build_config(settings), embedder)
+    memory = PikaMemory(build_config(settings), embedder)
+    # mem0's history is derived from the Postgres ledger: WAL without an fsync per add.
+    with memory.db._lock:
+        memory.db.connection.execute("PRAGMA journal_mode=WAL")
+        memory.db.connection.execute("PRAGMA synchronous=NORMAL")
+    return memory
 
 
 _memory: Optional[PikaMemory] = None

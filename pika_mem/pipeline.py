@@ -6,9 +6,8 @@ the reaper re-enqueueing a job whose first kickoff did arrive after all).
 from __future__ import annotations
 
 import logging
-import time
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from . import cache, favorites, jobs, ledger
 from .db import get_engine
@@ -46,38 +45,36 @@ def given_facts(items: list[dict]) -> list[ExtractedFact]:
 
 
 def extract_job(job_id: str) -> dict | None:
-    """Stage 1: extract and write the ledger. Returns what the embedding stage needs.
+    """Stage 1: extract and write the ledger in one transaction with the job row.
 
-    None when the job is gone or already past this stage with nothing to redo.
+    Returns what the embedding stage needs; None when the job is gone or finished.
     """
-    job = jobs.get_job(job_id)
-    if job is None or job["status"] in ("completed", "failed"):
-        return None
-    if job["status"] == "queued":
-        jobs.set_status(job_id, "extracting", only_from=("queued",))
-        job = jobs.get_job(job_id)
-    if job["fact_ids"] is None:
-        started = time.perf_counter()
-        payload = job["payload"] or {}
-        if job["kind"] == "extract":
-            facts = extract_facts(payload.get("messages", []))
-        else:
-            facts = given_facts(payload.get("facts", []))
-        result = ledger.upsert_facts(job["tenant_id"], job["user_id"], facts, job_id)
-        touched = result.fact_ids + [i for i in result.superseded_ids if i not in result.fact_ids]
-        with get_engine().begin() as conn:
-            conn.execute(update(jobs_table).where(
-                jobs_table.c.id == job_id, jobs_table.c.fact_ids.is_(None)).values(
-                fact_ids=touched, facts_extracted=len(result.fact_ids),
-                facts_new=len(result.new_ids), facts_superseded=len(result.superseded_ids)))
-        log.info("job extracted", extra={"job_id": job_id, "facts": len(result.fact_ids),
-                                         "ms": round((time.perf_counter() - started) * 1000, 1)})
-        job = jobs.get_job(job_id)
-    # A rerun of a stalled job starts its chord again (embedding and finishing are
-    # idempotent), and its clock restarts so the reaper does not fire again at once.
-    jobs.set_status(job_id, "embedding", only_from=("extracting", "embedding", "finishing"))
-    return {"tenant": job["tenant_id"], "user_id": job["user_id"],
-            "fact_ids": list(job["fact_ids"] or [])}
+    # Visible progress for GET /v1/jobs (one small autocommit, before the real work).
+    jobs.set_status(job_id, "extracting", only_from=("queued",))
+    with get_engine().begin() as conn:
+        job = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)
+                           .with_for_update()).mappings().first()
+        if job is None or job["status"] in ("completed", "failed"):
+            return None
+        values = {"status": "embedding", "updated_at": func.now(),
+                  "embedding_at": func.coalesce(jobs_table.c.embedding_at, func.now())}
+        fact_ids = job["fact_ids"]
+        if fact_ids is None:
+            payload = job["payload"] or {}
+            if job["kind"] == "extract":
+                facts = extract_facts(payload.get("messages", []))
+            else:
+                facts = given_facts(payload.get("facts", []))
+            result = ledger.upsert_facts(job["tenant_id"], job["user_id"], facts, job_id, conn)
+            fact_ids = result.fact_ids + [i for i in result.superseded_ids
+                                          if i not in result.fact_ids]
+            values.update(fact_ids=fact_ids, facts_extracted=len(result.fact_ids),
+                          facts_new=len(result.new_ids),
+                          facts_superseded=len(result.superseded_ids))
+        # A rerun of a stalled job starts its chord again (embedding and finishing are
+        # idempotent); its clock restarts so the reaper does not fire again at once.
+        conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(**values))
+    return {"tenant": job["tenant_id"], "user_id": job["user_id"], "fact_ids": list(fact_ids)}
 
 
 def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
@@ -106,15 +103,26 @@ def _store_view(row: dict) -> dict:
 
 
 def finish_job(job_id: str) -> dict | None:
-    """Chord callback: new version, fresh summary, job completed. Re-reads Postgres."""
+    """Chord callback: new version, fresh summary, job completed. Re-reads Postgres.
+
+    The version is bumped before the commit that makes the job completed, so once a
+    caller sees `completed`, no cache can serve the state before it.
+    """
     job = jobs.get_job(job_id)
     if job is None or job["status"] in ("completed", "failed"):
         return None
-    jobs.set_status(job_id, "finishing", only_from=("embedding", "finishing"))
-    version = cache.bump_version(job["tenant_id"], job["user_id"])
-    favorites.refresh_summary(job["tenant_id"], job["user_id"])
-    embedded = len(job["fact_ids"] or [])
-    # The raw messages were only kept until processed.
-    jobs.set_status(job_id, "completed", only_from=("finishing",), payload=None,
-                    facts_embedded=embedded)
+    tenant, user_id = job["tenant_id"], job["user_id"]
+    jobs.set_status(job_id, "finishing", only_from=("embedding",))
+    version = cache.bump_version(tenant, user_id)
+    with get_engine().begin() as conn:
+        locked = conn.execute(select(jobs_table.c.status).where(jobs_table.c.id == job_id)
+                              .with_for_update()).scalar()
+        if locked in ("completed", "failed", None):
+            return None
+        record = favorites.upsert_summary(conn, tenant, user_id, version)
+        # The raw messages were only kept until processed.
+        conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(
+            status="completed", payload=None, updated_at=func.now(),
+            completed_at=func.now(), facts_embedded=len(job["fact_ids"] or [])))
+    favorites.warm(tenant, user_id, record)
     return {"job_id": job_id, "version": version}

@@ -51,7 +51,6 @@ def make_app() -> Celery:
         result_extended=False,
         task_track_started=True,
         worker_send_task_events=True,
-        task_send_sent_event=True,
         beat_schedule=build_schedule(s),
         timezone="UTC",
     )
