@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         return resp
 
     errors.init_app(app)
+    from . import metrics
+    metrics.init_app(app)
     from . import health, jobs, memories, search, users
     for module in (health, memories, jobs, search, users):
         app.register_blueprint(module.bp)

@@ -51,3 +51,9 @@ def readyz():
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(spec.spec)
+
+
+@bp.get("/metrics")
+def metrics():
+    from .metrics import render
+    return render()

@@ -27,7 +27,9 @@ def init_app(app) -> Limiter:
         storage_uri=s.redis_url,
         storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
         strategy="fixed-window",
-        headers_enabled=True,
+        # No X-RateLimit headers on every response (a Redis round trip each);
+        # a refused request still gets Retry-After (api/errors.py).
+        headers_enabled=False,
         key_prefix="ratelimit",
         # Redis down: serve rather than refuse every request.
         swallow_errors=True,

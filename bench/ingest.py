@@ -155,11 +155,13 @@ def bench_latency(session, api, n):
 
 def bench_embedding(session, api, jobs, facts_per_job):
     run = uuid.uuid4().hex[:8]
+    seed = int(time.time()) % 100_000 * 10_000
     t0 = time.perf_counter()
     ids = []
     for j in range(jobs):
-        facts = [{"text": f"Nhớ điều số {i} của lần {run}-{j}: thích khủng long màu {i}",
-                  "category": "animal", "object": f"khủng long {run}-{j}-{i}"}
+        # Short, like extracted facts ("Thích mèo", "Likes Frozen"), and new each run.
+        facts = [{"text": f"Thích khủng long số {seed + j * facts_per_job + i}",
+                  "category": "animal", "object": f"khủng long số {seed + j * facts_per_job + i}"}
                  for i in range(facts_per_job)]
         r = session.post(f"{api}/v1/memories", json={"user_id": f"emb-{run}-{j}", "facts": facts},
                          timeout=10)

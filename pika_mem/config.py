@@ -46,6 +46,10 @@ class Settings:
     flower_user: str = "admin"
     flower_password: str = ""
     log_level: str = "INFO"
+    # Set for gunicorn with several workers: prometheus_client merges their metrics.
+    prometheus_multiproc_dir: str = ""
+    search_cache_ttl: int = 3600
+    search_l0_entries: int = 10_000
 
     @property
     def data_dir(self) -> Path:

@@ -25,8 +25,8 @@ def compute_summary(facts: list[dict]) -> dict:
     dislikes: dict[str, list] = {}
     profile: dict[str, list] = {}
     for f in facts:
-        item = {"object": f["object"], "text": f["text"], "importance": f["importance"],
-                "since": f["valid_from"].isoformat()}
+        item = {"id": str(f["id"]), "object": f["object"], "text": f["text"],
+                "importance": f["importance"], "since": f["valid_from"].isoformat()}
         if f["category"] in PROFILE_PREDICATES:
             profile.setdefault(f["category"], []).append(item)
         elif f["category"] in FAVORITE_CATEGORIES:
