@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from pika_mem.facts import CATEGORIES
 
@@ -64,6 +64,25 @@ class ListQuery(BaseModel):
     include: Optional[Literal["history"]] = None
     limit: int = Field(default=50, ge=1, le=200)
     cursor: Optional[str] = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
+
+
+class FavoritesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    categories: Optional[str] = Field(default=None, max_length=400,
+                                      description="comma-separated categories, e.g. pet,food")
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, value):
+        if value is None:
+            return value
+        unknown = [c for c in value.split(",") if c.strip() not in CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown categories: {', '.join(unknown)}")
+        return value
+
+    def category_list(self) -> list[str]:
+        return [c.strip() for c in self.categories.split(",")] if self.categories else []
 
 
 class JobAccepted(BaseModel):

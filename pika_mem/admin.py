@@ -54,7 +54,92 @@ def _dev_key(_args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _stats(args) -> int:
+    from . import stats
+    print(json.dumps(stats.collect(args.tenant), indent=None if args.compact else 1))
+    return 0
+
+
+def _scope(args, p) -> None:
+    """--all, --tenant T (every user of T) or --tenant T --user U."""
+    if args.user and not args.tenant:
+        p.error("--user needs --tenant")
+    if not (args.all or args.tenant):
+        p.error("say --all, --tenant T, or --tenant T --user U")
+    if args.all and args.tenant:
+        p.error("--all and --tenant exclude each other")
+
+
+def _batch(args, command: str, work, **kw) -> int:
+    from . import resumable
+    result = resumable.run(command, work, tenant=args.tenant, restart=args.restart,
+                           limit=args.limit, chunk=args.chunk, progress=not args.quiet, **kw)
+    print(resumable.describe(result))
+    return result.exit_code
+
+
+def _refresh_favorites(args) -> int:
+    from . import favorites
+    if args.user:
+        record = favorites.refresh_summary(args.tenant, args.user)
+        print(json.dumps({"tenant": args.tenant, "user_id": args.user,
+                          "version": record["version"], "last_updated": record["last_updated"]}))
+        return 0
+    return _batch(args, "refresh-favorites", favorites.refresh_summary)
+
+
+def _reindex(args) -> int:
+    from . import reindex
+    try:
+        use_graph = reindex.open_stores()
+    except reindex.StoreBusy as exc:
+        print(f"reindex refused: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.user:
+            print(json.dumps(reindex.reindex_user(args.tenant, args.user, use_graph)))
+            return 0
+        return _batch(args, "reindex", lambda t, u: reindex.reindex_user(t, u, use_graph),
+                      before_save=reindex.flush)
+    finally:
+        reindex.close_stores()
+
+
+def _retry_failed(args) -> int:
+    from . import job_retry
+    since = job_retry.parse_since(args.since) if args.since else None
+    ids = job_retry.retry_failed(since=since, tenant=args.tenant, dry_run=args.dry_run)
+    s = get_settings()
+    verb = "would move" if args.dry_run else "moved"
+    print(f"{verb} {len(ids)} failed job(s) back to queued"
+          + ("" if args.dry_run or not ids else
+             f"; the reaper on beat re-enqueues them after {s.reaper_stuck_seconds}s "
+             f"(it runs every {s.reaper_interval_seconds}s)"))
+    if args.verbose:
+        for job_id in ids:
+            print(job_id)
+    return 0
+
+
+def _batch_parser(sub, name: str, help_: str, fn):
+    b = sub.add_parser(name, help=help_)
+    b.add_argument("--all", action="store_true", help="every user with facts")
+    b.add_argument("--tenant", help="only this tenant (every user of it, or --user)")
+    b.add_argument("--user", help="only this user (with --tenant); no checkpoint")
+    b.add_argument("--restart", action="store_true", help="ignore the checkpoint, start over")
+    b.add_argument("--limit", type=int, help="stop after this many users (rerun continues)")
+    b.add_argument("--chunk", type=int, default=100,
+                   help="users per database page and per checkpoint save (default 100)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    def checked(args) -> int:
+        _scope(args, b)
+        return fn(args)
+    b.set_defaults(fn=checked)
+    return b
+
+
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pika_mem", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("init-db", help="create the database if missing and migrate it").set_defaults(fn=_init_db)
@@ -70,5 +155,30 @@ def main(argv: list[str] | None = None) -> int:
     ls.add_argument("--tenant")
     ls.set_defaults(fn=_list_keys)
     sub.add_parser("dev-key", help="print the development key (make run)").set_defaults(fn=_dev_key)
-    args = p.parse_args(argv)
+    st = sub.add_parser("stats", help="users, facts, jobs by status, queue lengths (JSON)")
+    st.add_argument("--tenant", help="only this tenant's users, facts and jobs")
+    st.add_argument("--compact", action="store_true", help="one line of JSON")
+    st.set_defaults(fn=_stats)
+    _batch_parser(sub, "refresh-favorites",
+                  "recompute favourites summaries (resumable, checkpointed)", _refresh_favorites)
+    _batch_parser(sub, "reindex", "rebuild vectors and graph from the Postgres ledger "
+                  "(resumable; stop worker-memory first unless QDRANT_URL is set)", _reindex)
+    rf = sub.add_parser("retry-failed", help="failed jobs back to queued (the reaper re-enqueues them)")
+    rf.add_argument("--since", help="only jobs that failed since: 30m, 2h, 7d or an ISO time")
+    rf.add_argument("--tenant")
+    rf.add_argument("--dry-run", action="store_true", help="only count them")
+    rf.add_argument("-v", "--verbose", action="store_true", help="print the job ids")
+    rf.set_defaults(fn=_retry_failed)
+    return p
+
+
+def commands() -> list[str]:
+    """The subcommand names (for docs and checks)."""
+    parser = build_parser()
+    return [name for action in parser._actions
+            if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return args.fn(args)

@@ -40,9 +40,9 @@ class Settings:
     reaper_stuck_seconds: int = 60
     reaper_stalled_seconds: int = 300
     reaper_interval_seconds: int = 30
-    favorites_refresh_minutes: int = 30
+    favorites_refresh_minutes: float = 30.0
     search_timeout_seconds: float = 2.0
-    rate_limit: str = "30000/minute"
+    rate_limit: str = "120000/minute"
     flower_user: str = "admin"
     flower_password: str = ""
     log_level: str = "INFO"

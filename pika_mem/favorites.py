@@ -45,8 +45,11 @@ def compute_summary(facts: list[dict]) -> dict:
 def upsert_summary(conn, tenant: str, user_id: str, version: int) -> dict:
     """Recompute from the ledger and upsert, inside the caller's transaction.
 
-    A row never moves to an older version (a slow refresh cannot undo a newer one).
+    A row never moves to an older version (a slow refresh cannot undo a newer one),
+    and refreshes of one child run one at a time, each reading the ledger after the
+    previous one committed: concurrent refreshes end with the newest state.
     """
+    ledger.lock_child(conn, tenant, user_id)
     body = compute_summary(ledger.active_facts(tenant, user_id, conn))
     stmt = insert(user_favorite_summary).values(
         tenant_id=tenant, user_id=user_id, summary_json=body, version=version)

@@ -39,6 +39,12 @@ def _plan_view(row: dict) -> dict:
             "object": normalize_object(row["object"]), "polarity": row["polarity"]}
 
 
+def lock_child(conn, tenant: str, user_id: str) -> None:
+    """Serialize writers of one child's facts and summary until the transaction ends."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                 {"k": f"{tenant}\x1f{user_id}"})
+
+
 def upsert_facts(tenant: str, user_id: str, facts: list[ExtractedFact],
                  job_id: str | None = None, conn=None) -> LedgerResult:
     """Write facts in order; later facts supersede earlier ones. Safe to run twice.
@@ -60,8 +66,7 @@ def upsert_facts(tenant: str, user_id: str, facts: list[ExtractedFact],
     if not rows:
         return result
     # One writer per child at a time: supersession reads then writes.
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-                 {"k": f"{tenant}\x1f{user_id}"})
+    lock_child(conn, tenant, user_id)
     active = [dict(r) for r in conn.execute(
         select(memories.c.id, memories.c.category, memories.c.predicate,
                memories.c.object, memories.c.polarity)

@@ -1,0 +1,277 @@
+"""Read-path figures against the running stack (make run), per cache layer.
+
+    .venv/bin/python bench/search.py [--users 200] [--facts-per-user 50] [--connections 32]
+
+1. Seeds users × facts through the real pipeline (POST /v1/memories under a fresh
+   tenant), waits until every job completed.
+2. Drives POST /v1/search over HTTP with wrk (apt: wrk) at --connections, one phase per
+   layer: L4 (every query new: RPC → L3 embedding cache → mem0/Qdrant Edge), L2
+   (favourites questions, every one new: the materialized summary), L1 (repeat queries
+   on a second API process started with the in-process cache off), L0 (repeat queries on
+   the main API). The layer mix of each phase is read from /metrics.
+3. Times plain mem0 `Memory.search` (same model, a store holding the same facts, no
+   cache of ours) on the same queries, in this process, and prints the ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pika_mem.extraction import lexicon  # noqa: E402
+
+CATEGORY_TERMS = {"food": lexicon.FOOD, "animal": lexicon.ANIMAL, "color": lexicon.COLOR,
+                  "sport": lexicon.SPORT, "toy": lexicon.TOY, "movie": lexicon.MOVIE,
+                  "book": lexicon.BOOK, "game": lexicon.GAME, "music": lexicon.MUSIC,
+                  "activity": lexicon.ACTIVITY, "subject": lexicon.SUBJECT}
+FAV_WORDS = {"food": "food", "animal": "animal", "color": "color", "sport": "sport",
+             "toy": "toy", "movie": "movie", "book": "book", "game": "game",
+             "music": "song", "activity": "hobby", "subject": "subject"}
+OPEN_QUESTIONS = ["what does she like to eat", "tell me about the animals", "what games",
+                  "bé thích ăn gì", "con vật nào", "which movies did he watch",
+                  "what sport does she play", "đồ chơi của bé", "what colour", "bài hát"]
+
+
+def pct(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def fmt(values):
+    return (f"p50 {pct(values, 50):7.2f}  p95 {pct(values, 95):7.2f}  p99 {pct(values, 99):7.2f} ms"
+            f"  (n={len(values)})")
+
+
+def seed(api, key, users, per_user):
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {key}"
+    rng = random.Random(7)
+    plan, jobs = {}, []
+    for u in range(users):
+        user = f"bench-kid-{u:04d}"
+        facts, seen = [], set()
+        while len(facts) < per_user:
+            cat = rng.choice(list(CATEGORY_TERMS))
+            term = rng.choice(CATEGORY_TERMS[cat])
+            if (cat, term) in seen:
+                continue
+            seen.add((cat, term))
+            vi = any(ord(ch) > 127 for ch in term)
+            facts.append({"text": f"Thích {term}" if vi else f"Likes {term}", "category": cat,
+                          "object": term, "importance": rng.randint(2, 5)})
+        plan[user] = facts
+        r = s.post(f"{api}/v1/memories", json={"user_id": user, "facts": facts}, timeout=30)
+        r.raise_for_status()
+        jobs.append(r.json()["job_id"])
+    t0 = time.monotonic()
+    for job in jobs:
+        while s.get(f"{api}/v1/jobs/{job}", timeout=10).json()["status"] not in ("completed", "failed"):
+            if time.monotonic() - t0 > 1800:
+                sys.exit("seeding did not finish")
+            time.sleep(0.2)
+    return plan
+
+
+def lua_script(key, bodies, unique):
+    """A wrk script cycling over request bodies; with `unique`, a counter makes each new."""
+    items = ",\n".join("[==[" + b + "]==]" for b in bodies)
+    suffix = ' .. " #" .. counter' if unique else ""
+    return f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {key}"
+local bodies = {{ {items} }}
+counter = 0
+request = function()
+  counter = counter + 1
+  local b = bodies[(counter % #bodies) + 1]
+  local q = string.match(b, '"query": "([^"]*)"')
+  b = string.gsub(b, '"query": "[^"]*"', '"query": "' .. q{suffix} .. '"')
+  return wrk.format(nil, "/v1/search", nil, b)
+end
+"""
+
+
+def run_wrk(url, script, connections, seconds):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name,
+                          url], capture_output=True, text=True, check=True).stdout
+    os.unlink(f.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {m.group(1): m.group(2) for m in re.finditer(r"\s+(50|75|90|99)%\s+(\S+)", out)}
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, lat, int(bad.group(1)) if bad else 0
+
+
+def layer_hits(api):
+    text = requests.get(f"{api}/metrics", timeout=10).text
+    return {m.group(1): float(m.group(2)) for m in re.finditer(
+        r'pika_search_cache_total\{layer="(\w+)",outcome="hit"\} ([\d.e+]+)', text)}
+
+
+def sample_latency(url, key, bodies, n):
+    """Client-side per-request latency (one connection) to get p95/p99 by layer."""
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {key}"
+    lat, layers = [], {}
+    for i in range(n):
+        b = bodies[i % len(bodies)]
+        t0 = time.perf_counter()
+        r = s.post(f"{url}/v1/search", data=b.encode(), timeout=10,
+                   headers={"Content-Type": "application/json"})
+        lat.append((time.perf_counter() - t0) * 1000)
+        layers[r.json()["layer"]] = layers.get(r.json()["layer"], 0) + 1
+    return lat, layers
+
+
+def plain_mem0_latency(plan, queries, n):
+    """mem0.Memory.search with mem0's own HuggingFace embedder over a Qdrant Edge store
+    holding the same facts (vectors written directly), no cache of ours."""
+    from mem0 import Memory
+    from mem0.configs.embeddings.base import BaseEmbedderConfig  # noqa: F401
+    from mem0.embeddings.configs import EmbedderConfig
+
+    from pika_mem.config import Settings
+    from pika_mem.embedding import Embedder, default_model_path
+    from pika_mem.facts import fact_id
+    from pika_mem.memory_store import build_config
+    from pika_mem.vectorstores import register_with_mem0
+    register_with_mem0()
+    tmp = tempfile.mkdtemp(prefix="plain-mem0-")
+    settings = Settings(pika_data_dir=tmp)
+    config = build_config(settings)
+    config.embedder = EmbedderConfig(provider="huggingface", config={
+        "model": default_model_path(), "embedding_dims": 384})
+    plain = Memory(config)
+    seeder = Embedder()  # our cached embedder only to write the copy quickly
+    for user, facts in plan.items():
+        texts = [f["text"] for f in facts]
+        vectors = seeder.encode(texts)
+        plain.vector_store.insert(
+            vectors=vectors, ids=[fact_id("bench", user, "likes", f["category"], f["object"]) for f in facts],
+            payloads=[{"data": t, "user_id": user, "tenant_id": "bench", "category": f["category"],
+                       "object": f["object"], "created_at": "2026-11-22T00:00:00+00:00"}
+                      for t, f in zip(texts, facts)])
+    for user, query in queries[:20]:  # warm up the model
+        plain.search(query, top_k=10, filters={"user_id": user})
+    lat = []
+    for i in range(n):
+        user, query = queries[i % len(queries)]
+        t0 = time.perf_counter()
+        plain.search(query, top_k=10, filters={"user_id": user})
+        lat.append((time.perf_counter() - t0) * 1000)
+    plain.vector_store.close()
+    return lat
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--api", default="http://127.0.0.1:8000")
+    p.add_argument("--users", type=int, default=200)
+    p.add_argument("--facts-per-user", type=int, default=50)
+    p.add_argument("--connections", type=int, default=32)
+    p.add_argument("--seconds", type=int, default=10)
+    args = p.parse_args()
+    from pika_mem import api_keys
+    tenant = f"bench-{uuid.uuid4().hex[:6]}"
+    _, key = api_keys.create_key(tenant, "bench/search.py")
+    print(f"machine: {os.uname().nodename}, {os.cpu_count()} cores; tenant {tenant}")
+
+    t0 = time.monotonic()
+    plan = seed(args.api, key, args.users, args.facts_per_user)
+    n_facts = sum(len(f) for f in plan.values())
+    print(f"seeded {n_facts} facts over {len(plan)} users through the pipeline in "
+          f"{time.monotonic() - t0:.1f}s")
+
+    rng = random.Random(11)
+    users = list(plan)
+    open_bodies, fav_bodies, repeat_bodies, queries = [], [], [], []
+    for u in users:
+        q = rng.choice(OPEN_QUESTIONS)
+        open_bodies.append(json.dumps({"user_id": u, "query": q, "limit": 10}, ensure_ascii=False))
+        cat = rng.choice(list(FAV_WORDS))
+        fav_bodies.append(json.dumps({"user_id": u, "query": f"favorite {FAV_WORDS[cat]}",
+                                      "limit": 10}, ensure_ascii=False))
+        for q in rng.sample(OPEN_QUESTIONS, 5):
+            repeat_bodies.append(json.dumps({"user_id": u, "query": q, "limit": 10}, ensure_ascii=False))
+            queries.append((u, q))
+    bad_total = 0
+
+    def phase(name, url, bodies, unique, sample_n=300):
+        nonlocal bad_total
+        before = layer_hits(url)
+        rate, lat, bad = run_wrk(url, lua_script(key, bodies, unique), args.connections, args.seconds)
+        after = layer_hits(url)
+        mix = {k: int(after.get(k, 0) - before.get(k, 0)) for k in after if after.get(k, 0) - before.get(k, 0)}
+        bad_total += bad
+        print(f"{name}: {rate:8.0f} req/s with {args.connections} connections; latency {lat}; "
+              f"non-2xx {bad}; answered by {mix}")
+        if sample_n:
+            s_lat, s_layers = sample_latency(url, key, bodies, sample_n)
+            print(f"   one client: {fmt(s_lat)}; layers {s_layers}")
+            return s_lat
+        return None
+
+    phase("L4 (new queries → RPC)", args.api, open_bodies, True, sample_n=0)
+    phase("L2 (new favourites questions)", args.api, fav_bodies, True, sample_n=0)
+    # Prime L1 with the repeat set, then measure it on an API without L0.
+    s = requests.Session()
+    s.headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    for b in repeat_bodies:
+        s.post(f"{args.api}/v1/search", data=b.encode(), timeout=10)
+    env = dict(os.environ, SEARCH_L0_ENTRIES="0",
+               PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="prom-l1-"))
+    l1_url = "http://127.0.0.1:8012"
+    web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4",
+                            "--bind", "127.0.0.1:8012", "api.wsgi:app"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{l1_url}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                sys.exit("second API did not start")
+            time.sleep(0.1)
+        l1 = phase("L1 (repeat queries, Redis; L0 off)", l1_url, repeat_bodies, False)
+    finally:
+        web.terminate()
+        web.wait()
+    run_wrk(args.api, lua_script(key, repeat_bodies, False), args.connections, 2)  # fill L0 of every worker
+    l0 = phase("L0 (repeat queries, in-process)", args.api, repeat_bodies, False)
+    def new_keys(bodies):  # another limit: a cache key not seen before
+        return [b.replace('"limit": 10', f'"limit": {11 + i % 39}') for i, b in enumerate(bodies)]
+    l4_s, _ = sample_latency(args.api, key, new_keys(open_bodies), 300)
+    print(f"L4 one client (new keys): {fmt(l4_s)}")
+    l2_s, _ = sample_latency(args.api, key, new_keys(fav_bodies), 300)
+    print(f"L2 one client (new keys): {fmt(l2_s)}")
+
+    plain = plain_mem0_latency(plan, queries, 300)
+    print(f"plain mem0 Memory.search (same model, same facts in Qdrant Edge, no cache): {fmt(plain)}")
+    print(f"ratio plain mem0 p50 / L0 p50 (HTTP): {pct(plain, 50) / pct(l0, 50):.1f}x; "
+          f"/ L1 p50: {pct(plain, 50) / pct(l1, 50):.1f}x; / L2 p50: {pct(plain, 50) / pct(l2_s, 50):.1f}x")
+    if bad_total:
+        print(f"WARNING: {bad_total} non-2xx responses")
+
+
+if __name__ == "__main__":
+    main()
