@@ -1,6 +1,8 @@
 """Flask app factory: thin HTTP over pika_mem (validate → commit → enqueue)."""
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 
 import pika_mem  # noqa: F401  (environment flags first)
@@ -9,6 +11,7 @@ from flask import Flask, g, request
 from . import errors
 
 MAX_BODY_BYTES = 256 * 1024
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -19,13 +22,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
+    from pika_mem import logs
+    from pika_mem.config import get_settings
+    logs.configure(get_settings().log_level)
+    access = logging.getLogger("pika.http")
+
     @app.before_request
     def _request_id():
-        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        rid = request.headers.get("X-Request-ID", "")
+        g.request_id = rid if _REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+        logs.request_id.set(g.request_id)
 
     @app.after_request
     def _echo_request_id(resp):
         resp.headers["X-Request-ID"] = g.get("request_id", "")
+        if resp.status_code >= 400 or access.isEnabledFor(logging.DEBUG):
+            access.info("request", extra={"method": request.method, "route": str(request.url_rule),
+                                          "status": resp.status_code})
         return resp
 
     errors.init_app(app)

@@ -74,6 +74,7 @@ def extract_job(job_id: str) -> dict | None:
         # A rerun of a stalled job starts its chord again (embedding and finishing are
         # idempotent); its clock restarts so the reaper does not fire again at once.
         conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(**values))
+    log.info("job extracted", extra={"job_id": job_id, "facts": len(fact_ids)})
     return {"tenant": job["tenant_id"], "user_id": job["user_id"], "fact_ids": list(fact_ids)}
 
 
@@ -92,6 +93,7 @@ def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
         graph.upsert_facts(tenant, user_id, active)
         for fid in gone:
             graph.delete_fact(tenant, user_id, fid)
+    log.info("facts embedded", extra={"embedded": len(active), "removed": len(gone)})
     return len(active)
 
 
@@ -125,4 +127,5 @@ def finish_job(job_id: str) -> dict | None:
             status="completed", payload=None, updated_at=func.now(),
             completed_at=func.now(), facts_embedded=len(job["fact_ids"] or [])))
     favorites.warm(tenant, user_id, record)
+    log.info("job completed", extra={"job_id": job_id, "version": version})
     return {"job_id": job_id, "version": version}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pika_mem  # noqa: F401  (sets MEM0_TELEMETRY / offline flags before anything else)
 from celery import Celery
-from celery.signals import worker_process_init, worker_ready, worker_shutdown
+from celery.signals import (before_task_publish, setup_logging, task_postrun, task_prerun,
+                            worker_process_init, worker_ready, worker_shutdown)
 from kombu import Queue
 
 from beat_schedule import build_schedule
@@ -94,3 +95,34 @@ def _flush_on_shutdown(**_):
         sys.modules["pika_mem.memory_store"].close()
     if "pika_mem.graph" in sys.modules:
         sys.modules["pika_mem.graph"].close()
+
+
+@setup_logging.connect
+def _json_logs(loglevel=None, **_):
+    """Workers and beat log JSON lines like the API."""
+    from pika_mem import logs
+    logs.configure(str(loglevel or get_settings().log_level) if not isinstance(loglevel, int)
+                   else __import__("logging").getLevelName(loglevel))
+
+
+@before_task_publish.connect
+def _carry_request_id(headers=None, **_):
+    """Every task published while handling a request (or a task) carries its id."""
+    from pika_mem import logs
+    rid = logs.request_id.get()
+    if rid and headers is not None and "request_id" not in headers:
+        headers["request_id"] = rid
+
+
+@task_prerun.connect
+def _adopt_request_id(task=None, **_):
+    from pika_mem import logs
+    logs.request_id.set(getattr(task.request, "request_id", None)
+                        or (task.request.headers or {}).get("request_id")
+                        if task is not None else None)
+
+
+@task_postrun.connect
+def _drop_request_id(**_):
+    from pika_mem import logs
+    logs.request_id.set(None)
