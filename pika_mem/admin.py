@@ -72,8 +72,14 @@ def _scope(args, p) -> None:
 
 def _batch(args, command: str, work, **kw) -> int:
     from . import resumable
-    result = resumable.run(command, work, tenant=args.tenant, restart=args.restart,
-                           limit=args.limit, chunk=args.chunk, progress=not args.quiet, **kw)
+    try:
+        result = resumable.run(command, work, tenant=args.tenant, restart=args.restart,
+                               limit=args.limit, chunk=args.chunk, progress=not args.quiet, **kw)
+    except Exception as exc:  # the checkpoint keeps every user done before this one
+        path = resumable.checkpoint_path(command, args.tenant)
+        print(f"{command} failed: {type(exc).__name__}: {exc}\n"
+              f"fix the cause and rerun to continue (checkpoint {path})", file=sys.stderr)
+        return 1
     print(resumable.describe(result))
     return result.exit_code
 
@@ -95,6 +101,14 @@ def _reindex(args) -> int:
     except reindex.StoreBusy as exc:
         print(f"reindex refused: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        reindex.close_stores()
+        s = get_settings()
+        print(f"reindex cannot open its stores: {type(exc).__name__}: {exc}\n"
+              f"(vectors: {s.qdrant_url or 'embedded Qdrant Edge under ' + s.pika_data_dir}; "
+              f"graph: {s.graph_uri if s.graph_enabled else 'disabled'} — "
+              "GRAPH_ENABLED=false skips the graph)", file=sys.stderr)
+        return 2
     try:
         if args.user:
             print(json.dumps(reindex.reindex_user(args.tenant, args.user, use_graph)))
@@ -107,8 +121,7 @@ def _reindex(args) -> int:
 
 def _retry_failed(args) -> int:
     from . import job_retry
-    since = job_retry.parse_since(args.since) if args.since else None
-    ids = job_retry.retry_failed(since=since, tenant=args.tenant, dry_run=args.dry_run)
+    ids = job_retry.retry_failed(since=args.since, tenant=args.tenant, dry_run=args.dry_run)
     s = get_settings()
     verb = "would move" if args.dry_run else "moved"
     print(f"{verb} {len(ids)} failed job(s) back to queued"
@@ -119,6 +132,14 @@ def _retry_failed(args) -> int:
         for job_id in ids:
             print(job_id)
     return 0
+
+
+def _since(value: str):
+    from . import job_retry
+    try:
+        return job_retry.parse_since(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a duration (30m, 2h, 7d) or ISO time: {value!r}")
 
 
 def _batch_parser(sub, name: str, help_: str, fn):
@@ -164,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_parser(sub, "reindex", "rebuild vectors and graph from the Postgres ledger "
                   "(resumable; stop worker-memory first unless QDRANT_URL is set)", _reindex)
     rf = sub.add_parser("retry-failed", help="failed jobs back to queued (the reaper re-enqueues them)")
-    rf.add_argument("--since", help="only jobs that failed since: 30m, 2h, 7d or an ISO time")
+    rf.add_argument("--since", type=_since,
+                    help="only jobs that failed since: 30m, 2h, 7d or an ISO time")
     rf.add_argument("--tenant")
     rf.add_argument("--dry-run", action="store_true", help="only count them")
     rf.add_argument("-v", "--verbose", action="store_true", help="print the job ids")

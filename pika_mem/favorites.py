@@ -70,6 +70,22 @@ def warm(tenant: str, user_id: str, record: dict) -> None:
                           ex=SUMMARY_TTL_SECONDS)
 
 
+def refresh_users(pairs: list[tuple[str, str]]) -> int:
+    """Refresh many summaries: one transaction and one Redis round trip per batch
+    (what beat's fan-out and the admin CLI use)."""
+    if not pairs:
+        return 0
+    r = cache.get_redis()
+    versions = [int(v or 0) for v in r.mget([cache.version_key(t, u) for t, u in pairs])]
+    with get_engine().begin() as conn:
+        records = [upsert_summary(conn, t, u, v) for (t, u), v in zip(pairs, versions)]
+    pipe = r.pipeline(transaction=False)
+    for (t, u), record in zip(pairs, records):
+        pipe.set(fav_key(t, u, record["version"]), json.dumps(record), ex=SUMMARY_TTL_SECONDS)
+    pipe.execute()
+    return len(pairs)
+
+
 def refresh_summary(tenant: str, user_id: str) -> dict:
     """Recompute from Postgres, upsert, warm Redis."""
     version = cache.get_version(tenant, user_id)

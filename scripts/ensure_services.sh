@@ -41,4 +41,9 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   wait_for "Redis" redis-cli -h 127.0.0.1 -p 6379 ping
 fi
+# --- Chromium (tests/integration/test_flower.py drives Flower headless) -------
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then echo "installing Chromium with apt"; apt_install chromium
+  else echo "chromium missing and not root: the Flower browser check will be skipped" >&2; fi
+fi
 echo "services: PostgreSQL and Redis are up"

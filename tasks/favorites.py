@@ -16,9 +16,7 @@ def refresh_summary(tenant: str, user_id: str) -> int:
           retry_backoff=True, max_retries=5)
 def refresh_many(pairs: list[list[str]]) -> int:
     """One chunk of a beat fan-out: a few hundred users per task, never 100k."""
-    for tenant, user_id in pairs:
-        favorites.refresh_summary(tenant, user_id)
-    return len(pairs)
+    return favorites.refresh_users([(t, u) for t, u in pairs])
 
 
 @app.task(name="favorites.refresh_stale", acks_late=True)
