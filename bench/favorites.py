@@ -13,10 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from multiprocessing import Pool
@@ -25,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.loadgen import run_wrk  # noqa: E402
 from pika_mem.facts import FAVORITE_CATEGORIES, fact_id  # noqa: E402
 
 
@@ -81,22 +79,14 @@ def refresh_all(tenant: str, users: list[str], procs: int, batch: int = 200) -> 
 
 def wrk_get(api, key, tenant_users, connections, seconds):
     users = ",".join(f'"{u}"' for u in tenant_users)
-    script = f"""
+    lua = f"""
 wrk.headers["Authorization"] = "Bearer {key}"
 local users = {{ {users} }}
 request = function()
   return wrk.format("GET", "/v1/users/" .. users[math.random(#users)] .. "/favorites")
 end
 """
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name,
-                          api], capture_output=True, text=True, check=True).stdout
-    os.unlink(f.name)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = {m.group(1): m.group(2) for m in re.finditer(r"\s+(50|75|90|99)%\s+(\S+)", out)}
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rate, lat, int(bad.group(1)) if bad else 0
+    return run_wrk(api, lua, connections, seconds)
 
 
 def one_client(api, key, users, n):

@@ -12,11 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -25,6 +22,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import pct, run_wrk  # noqa: E402
 TEN_TURNS = [
     {"role": "assistant", "content": "Chào con! Hôm nay con thế nào?"},
     {"role": "user", "content": "Con vui lắm! Con có một con mèo tên là Mướp."},
@@ -37,15 +37,6 @@ TEN_TURNS = [
     {"role": "assistant", "content": "Bạn thân của con là ai?"},
     {"role": "user", "content": "Bạn thân của con là Minh. Con thích chơi đá bóng."},
 ]
-
-
-def pct(values, p):
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def summary(values):
@@ -105,15 +96,7 @@ end
 
 def bench_accept_wrk(api, key, clients, seconds):
     """The same closed loop driven by wrk (C, from apt): the client costs little CPU."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(_WRK_LUA % key)
-    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", f.name,
-                          "--latency", api], capture_output=True, text=True, check=True).stdout
-    os.unlink(f.name)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    lat = {m.group(1): m.group(2) for m in re.finditer(r"\s+(50|75|90|99)%\s+(\S+)", out)}
-    return rate, lat, int(bad.group(1)) if bad else 0
+    return run_wrk(api + "/v1/memories/extract", _WRK_LUA % key, clients, seconds)
 
 
 def unfinished_jobs() -> int:

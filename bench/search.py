@@ -31,6 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.loadgen import fmt, pct, run_wrk  # noqa: E402
 from pika_mem.extraction import lexicon  # noqa: E402
 
 CATEGORY_TERMS = {"food": lexicon.FOOD, "animal": lexicon.ANIMAL, "color": lexicon.COLOR,
@@ -43,18 +44,6 @@ FAV_WORDS = {"food": "food", "animal": "animal", "color": "color", "sport": "spo
 OPEN_QUESTIONS = ["what does she like to eat", "tell me about the animals", "what games",
                   "bé thích ăn gì", "con vật nào", "which movies did he watch",
                   "what sport does she play", "đồ chơi của bé", "what colour", "bài hát"]
-
-
-def pct(values, p):
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
-def fmt(values):
-    return (f"p50 {pct(values, 50):7.2f}  p95 {pct(values, 95):7.2f}  p99 {pct(values, 99):7.2f} ms"
-            f"  (n={len(values)})")
 
 
 def seed(api, key, users, per_user):
@@ -105,18 +94,6 @@ request = function()
   return wrk.format(nil, "/v1/search", nil, b)
 end
 """
-
-
-def run_wrk(url, script, connections, seconds):
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name,
-                          url], capture_output=True, text=True, check=True).stdout
-    os.unlink(f.name)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = {m.group(1): m.group(2) for m in re.finditer(r"\s+(50|75|90|99)%\s+(\S+)", out)}
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rate, lat, int(bad.group(1)) if bad else 0
 
 
 def layer_hits(api):

@@ -16,7 +16,6 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from pika_mem.config import get_settings

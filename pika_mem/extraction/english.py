@@ -162,7 +162,7 @@ def _travel(c, s):
 PROFILE = (_name, _age, _birthday, _grade, _school, _lives, _allergy, _fear, _dream, _family,
            _friend, _travel)
 
-_FAV_PREFIX = rf"\bmy (?:very |most |all[- ]time )?(?:favou?rite|fave|fav|number one|number 1|#1|best)"
+_FAV_PREFIX = r"\bmy (?:very |most |all[- ]time )?(?:favou?rite|fave|fav|number one|number 1|#1|best)"
 _PREFS = [
     ("fav_used_to", re.compile(rf"{_FAV_PREFIX} ({NOUN_RX})(?:s|es)? used to be\b", _I)),
     ("retract", re.compile(r"\bi (?:used to|once|always used to) (?:really )?(?:like|love|adore|enjoy)d? (.+)", _I)),

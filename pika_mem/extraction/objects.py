@@ -34,7 +34,7 @@ NOUN_CATEGORY = {
     "hoa quả": "food", "bánh": "food", "kem": "food", "đồ uống": "food", "nước": "food",
     "màu": "color", "màu sắc": "color", "bài hát": "music", "bài": "music", "nhạc": "music",
     "ca sĩ": "music", "sách": "book", "truyện": "book", "quyển sách": "book",
-    "cuốn sách": "book", "trò chơi": "game", "game": "game", "môn học": "subject",
+    "cuốn sách": "book", "trò chơi": "game", "môn học": "subject",
     "môn": "subject", "đồ chơi": "toy", "nơi": "place", "chỗ": "place", "địa điểm": "place",
     "hoạt động": "activity", "việc": "activity", "trò": "game", "bạn": "friend",
 }

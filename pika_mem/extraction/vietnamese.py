@@ -167,7 +167,7 @@ _PREFS = [
     ("retract", re.compile(rf"(?:hồi trước|trước đây|trước kia|ngày xưa|lúc trước|hồi nhỏ|trước) {S} "
                            rf"(?:từng |đã )?{_ADV}{_LIKE} (.+)", _I)),
     ("dislikes", re.compile(rf"{_NOT} {_ADV}{_LIKE} (.+)", _I)),
-    ("dislikes", re.compile(rf"(?:ghét|sợ ăn|ngán|chán|không ưa) (.+)", _I)),
+    ("dislikes", re.compile(r"(?:ghét|sợ ăn|ngán|chán|không ưa) (.+)", _I)),
     ("favorite_noun", re.compile(rf"({NOUN_RX}) (?:mà |yêu thích |ưa thích )?(?:{S} )?(?:{_ADV}{_LIKE}){_VERB} nhất"
                                  rf"(?: của {S})? (?:là|chính là) (.+)", _I)),
     ("favorite_noun", re.compile(rf"({NOUN_RX}) (?:yêu thích|ưa thích|ruột)(?: nhất)?(?: của {S})? (?:là|chính là) (.+)", _I)),

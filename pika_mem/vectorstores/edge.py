@@ -33,7 +33,6 @@ from qdrant_edge import (
     EdgeVectorParams,
     FieldCondition,
     Filter,
-    HasIdCondition,
     KeywordIndexParams,
     MatchAny,
     MatchExcept,

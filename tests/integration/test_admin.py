@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
