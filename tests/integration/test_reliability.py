@@ -73,3 +73,17 @@ def test_worker_killed_mid_embedding_completes_after_restart_without_duplicates(
                          {"t": api.tenant}).scalar()
     assert n == 100
     assert count_vectors(api.tenant, "kid-kill") == 100
+
+
+def test_a_job_that_cannot_be_processed_fails_with_a_clear_error(api, database):
+    # A row the API would never write (it validates), as a bug or a bad migration might leave.
+    from pika_mem import jobs
+    job, _ = jobs.create_job(tenant=api.tenant, user_id="kid-bad", kind="facts",
+                             payload={"facts": [{"no_text": True}]})
+    celery_app.send_task("extraction.extract_facts", args=[str(job["id"])])
+    body = wait_job(api, str(job["id"]), status="failed", timeout=30)
+    assert body["status"] == "failed"
+    assert "extraction failed" in body["error"] and "KeyError" in body["error"]
+    with database.connect() as conn:
+        n = conn.execute(text("SELECT count(*) FROM memories WHERE tenant_id = :t"), {"t": api.tenant}).scalar()
+    assert n == 0
