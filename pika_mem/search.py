@@ -41,11 +41,14 @@ def search_active(tenant: str, user_id: str, query: str, limit: int = 10,
     """Top facts for a query: vector candidates (+ the categories it names), re-ranked,
     checked against Postgres (superseded, deleted or expired facts never come back)."""
     intent = query_intent.parse(query)
-    pool = max(limit * 3, 30)
+    # mem0 fetches max(4 × top_k, 60) candidates whatever we ask: 60 costs no more.
+    pool = max(limit * 3, 60)
     hits = {h["id"]: h for h in memory_store.search(tenant, user_id, query, limit=pool,
                                                       categories=categories)}
     named = [c for c in intent.categories if not categories or c in categories]
-    if named:
+    # A full pool may have left out facts of the category the query names: fetch those
+    # too. A child with fewer facts than the pool is already covered by one search.
+    if named and len(hits) >= pool:
         for h in memory_store.search(tenant, user_id, query, limit=pool, categories=named):
             hits.setdefault(h["id"], h)
     ranked = rerank(query, list(hits.values()), intent)
