@@ -5,7 +5,7 @@ import uuid
 
 from flask import Blueprint, g, request, url_for
 
-from pika_mem import cache, jobs, ledger
+from pika_mem import audit, cache, jobs, ledger
 from pika_mem.pii import mask_pii
 
 from .auth import require
@@ -97,6 +97,7 @@ def delete_memory(memory_id: str):
     row = ledger.delete_fact(g.tenant, memory_id)
     if row is None:
         raise ApiError(404, "not_found", "No such memory.")
+    audit.record(g.tenant, g.api_key["id"], "memory.delete", memory_id)
     # Caches go stale now; the vector follows through worker-memory.
     cache.bump_version(g.tenant, row["user_id"])
     enqueue("embedding.delete_facts", [g.tenant, row["user_id"], [memory_id]])

@@ -162,6 +162,11 @@ class FavoritesResponse(BaseModel):
     took_ms: float
 
 
+class UserDeleted(BaseModel):
+    user_id: str
+    deleted: dict[str, int]
+
+
 class Deleted(BaseModel):
     id: str
     deleted: bool

@@ -5,13 +5,14 @@ import time
 
 from flask import Blueprint, g
 
-from pika_mem import cache, favorites, ledger
+from pika_mem import audit, cache, favorites, ledger
+from pika_mem.db import get_engine
 
 from .broker import enqueue
 from .auth import require
 from .openapi import documented
 from .requests import parse_query, path_user_id
-from .schemas import ErrorEnvelope, FavoritesQuery, FavoritesResponse
+from .schemas import ErrorEnvelope, FavoritesQuery, FavoritesResponse, UserDeleted
 
 bp = Blueprint("users", __name__)
 
@@ -41,3 +42,19 @@ def get_favorites(user_id: str):
             "version": record["version"],
             "last_updated": record["last_updated"], "layer": layer,
             "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+@bp.delete("/v1/users/<user_id>")
+@require("admin")
+@documented(resp={"HTTP_200": UserDeleted, "HTTP_401": ErrorEnvelope, "HTTP_403": ErrorEnvelope,
+                  "HTTP_422": ErrorEnvelope}, tags=["users"])
+def delete_user(user_id: str):
+    """Forget a child: facts, summary and jobs now (Postgres), vectors, graph and mem0
+    history through worker-memory, caches by a version bump. Idempotent."""
+    user_id = path_user_id(user_id)
+    with get_engine().begin() as conn:
+        counts = ledger.delete_user(g.tenant, user_id, conn)
+        audit.record(g.tenant, g.api_key["id"], "user.delete", user_id, conn)
+    cache.bump_version(g.tenant, user_id)
+    enqueue("embedding.delete_user", [g.tenant, user_id])
+    return {"user_id": user_id, "deleted": counts}

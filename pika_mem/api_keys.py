@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.sql import func
 
+from . import audit
 from .cache import get_redis
 from .db import get_engine
 from .models import api_keys
@@ -35,6 +36,7 @@ def create_key(tenant: str, name: str, scopes: tuple[str, ...] = SCOPES) -> tupl
     with get_engine().begin() as conn:
         conn.execute(api_keys.insert().values(id=key_id, tenant_id=tenant, name=name,
                                               key_hash=hash_key(key), scopes=list(scopes)))
+        audit.record(tenant, None, "key.create", key_id, conn)
     return key_id, key
 
 
@@ -81,11 +83,13 @@ def touch(key_id: str) -> None:
 def revoke(key_id: str) -> bool:
     """Revoke in Postgres, then bump the epoch so no process keeps serving the key."""
     with get_engine().begin() as conn:
-        done = conn.execute(update(api_keys).where(
+        tenant = conn.execute(update(api_keys).where(
             api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None)).values(
-            revoked_at=func.now())).rowcount > 0
+            revoked_at=func.now()).returning(api_keys.c.tenant_id)).scalar()
+        if tenant is not None:
+            audit.record(tenant, None, "key.revoke", key_id, conn)
     get_redis().incr(_EPOCH_KEY)
-    return done
+    return tenant is not None
 
 
 def list_keys(tenant: str | None = None) -> list[dict]:

@@ -151,3 +151,16 @@ def delete_fact(tenant: str, fact: str) -> dict | None:
             memories.c.id == fact, memories.c.tenant_id == tenant)
             .returning(memories.c.id, memories.c.user_id)).mappings().first()
     return dict(row) if row else None
+
+
+def delete_user(tenant: str, user_id: str, conn) -> dict:
+    """Remove a child's facts, summary and jobs from Postgres (the stores follow)."""
+    from .models import jobs, user_favorite_summary
+    lock_child(conn, tenant, user_id)
+    facts = conn.execute(delete(memories).where(
+        memories.c.tenant_id == tenant, memories.c.user_id == user_id)).rowcount
+    done_jobs = conn.execute(delete(jobs).where(
+        jobs.c.tenant_id == tenant, jobs.c.user_id == user_id)).rowcount
+    conn.execute(delete(user_favorite_summary).where(
+        user_favorite_summary.c.tenant_id == tenant, user_favorite_summary.c.user_id == user_id))
+    return {"memories": facts, "jobs": done_jobs}

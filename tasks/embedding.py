@@ -25,3 +25,14 @@ def delete_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
     cache.bump_version(tenant, user_id)
     favorites.refresh_summary(tenant, user_id)
     return len(fact_ids)
+
+
+@app.task(name="embedding.delete_user", acks_late=True, autoretry_for=(Exception,),
+          retry_backoff=True, max_retries=10)
+def delete_user(tenant: str, user_id: str) -> int:
+    """A forgotten child leaves the vector store, mem0's history and the graph."""
+    from pika_mem import graph, memory_store
+    n = memory_store.delete_user(tenant, user_id)
+    if graph.enabled():
+        graph.delete_user(tenant, user_id)
+    return n

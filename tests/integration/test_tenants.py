@@ -98,3 +98,30 @@ def test_metrics_carry_no_tenant_or_user_ids(api, stack):
     body = requests.get(stack.api_url + "/metrics", timeout=5).text
     assert "pika_http_request_seconds" in body and "pika_queue_length" in body
     assert api.tenant not in body and "kid-metrics" not in body
+
+
+def test_admin_key_forgets_a_whole_child_and_others_may_not(api, stack, tenant, database):
+    from sqlalchemy import text
+
+    from conftest import wait_until
+    from test_ingestion import count_vectors
+    wait_job(api, post_extract(api, "kid-forget", [
+        {"role": "user", "content": "I have a dog. I love pizza."}]).json()["job_id"])
+    _, reader = api_keys.create_key(tenant, "reader", ("memories:read", "memories:write"))
+    denied = requests.delete(f"{stack.api_url}/v1/users/kid-forget", headers={"X-API-Key": reader}, timeout=5)
+    assert denied.status_code == 403
+    assert count_vectors(tenant, "kid-forget") == 2
+
+    gone = api.delete(f"{api.base}/v1/users/kid-forget", timeout=10)  # the fixture key has every scope
+    assert gone.status_code == 200 and gone.json()["deleted"]["memories"] == 2
+    assert api.get(f"{api.base}/v1/users/kid-forget/memories", timeout=5).json()["memories"] == []
+    assert api.get(f"{api.base}/v1/users/kid-forget/favorites", timeout=5).json()["summary"] == {}
+    wait_until(lambda: count_vectors(tenant, "kid-forget") == 0, timeout=20, what="vectors purged")
+    hits = api.post(f"{api.base}/v1/search", json={"user_id": "kid-forget", "query": "dog"},
+                    timeout=10).json()["results"]
+    assert hits == []
+    with database.connect() as conn:
+        actions = conn.execute(text("SELECT action, target FROM audit_log WHERE tenant_id = :t"),
+                               {"t": tenant}).all()
+    assert ("user.delete", "kid-forget") in [tuple(a) for a in actions]
+    assert any(a[0] == "key.create" for a in actions)
