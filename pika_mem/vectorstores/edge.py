@@ -11,10 +11,7 @@ Never calls `optimize()`; `flush()` on close. Threads may share one instance.
 """
 from __future__ import annotations
 
-import errno
-import fcntl
 import logging
-import os
 import shutil
 import threading
 import uuid
@@ -31,22 +28,17 @@ from qdrant_edge import (
     EdgeConfig,
     EdgeShard,
     EdgeVectorParams,
-    FieldCondition,
-    Filter,
     KeywordIndexParams,
-    MatchAny,
-    MatchExcept,
-    MatchValue,
     Point,
     PointVectors,
     Query,
     QueryRequest,
-    RangeFloat,
     ScrollRequest,
     UpdateOperation,
 )
 
-from . import INDEXED_FIELDS, StoreLockedError
+from . import INDEXED_FIELDS
+from .edge_support import DirLock, build_filter
 
 log = logging.getLogger(__name__)
 
@@ -80,107 +72,6 @@ def _out(p, with_score: bool = True) -> OutputData:
     )
 
 
-# ---------------------------------------------------------------------- filters
-def _field_condition(key: str, value: Any):
-    """mem0 filter value → Edge condition (None for the '*' wildcard)."""
-    if isinstance(value, dict):
-        ops = set(value)
-        range_ops = ops & {"gt", "gte", "lt", "lte"}
-        if range_ops:
-            if ops - range_ops:
-                raise ValueError(f"cannot mix range and other operators for {key!r}: {ops}")
-            return FieldCondition(key=key, range=RangeFloat(**{op: float(value[op]) for op in range_ops}))
-        if "eq" in value:
-            return _field_condition(key, value["eq"])
-        if "ne" in value:
-            return ("not", _field_condition(key, value["ne"]))
-        if "in" in value:
-            return FieldCondition(key=key, match=MatchAny(list(value["in"])))
-        if "nin" in value:
-            return FieldCondition(key=key, match=MatchExcept(list(value["nin"])))
-        raise ValueError(f"unsupported filter operator(s) for {key!r}: {ops}")
-    if value == "*":
-        return None
-    if isinstance(value, (list, tuple, set)):
-        return FieldCondition(key=key, match=MatchAny(list(value)))
-    if isinstance(value, float):
-        return FieldCondition(key=key, range=RangeFloat(gte=value, lte=value))
-    return FieldCondition(key=key, match=MatchValue(value))
-
-
-def build_filter(filters: Optional[dict]) -> Optional[Filter]:
-    """mem0's filter dict → Filter(must=…): every key (tenant_id, user_id, category…).
-
-    Scalars → MatchValue, lists → MatchAny, {'in'|'nin'|'ne'|'gt'…} operators,
-    AND/OR/NOT (and mem0's $or/$not) lists of sub-dicts.
-    """
-    if not filters:
-        return None
-    must, should, must_not = [], [], []
-    seen = set()
-    for key, value in filters.items():
-        norm = {"$or": "OR", "$not": "NOT", "$and": "AND"}.get(key, key)
-        if norm in seen:
-            continue
-        seen.add(norm)
-        if norm in ("AND", "OR", "NOT"):
-            subs = [build_filter(sub) for sub in value]
-            subs = [s for s in subs if s is not None]
-            {"AND": must, "OR": should, "NOT": must_not}[norm].extend(subs)
-            continue
-        cond = _field_condition(key, value)
-        if cond is None:
-            continue
-        if isinstance(cond, tuple):  # ("not", condition)
-            must_not.append(cond[1])
-        else:
-            must.append(cond)
-    if not (must or should or must_not):
-        return None
-    return Filter(must=must or None, should=should or None, must_not=must_not or None)
-
-
-# ---------------------------------------------------------------------- lock
-class _DirLock:
-    """Exclusive flock on a file next to the shard; released on close or process exit."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._fd: Optional[int] = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = ""
-            try:
-                holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
-            except OSError:
-                pass
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise StoreLockedError(
-                    f"Qdrant Edge store {self.path.with_suffix('')} is already open"
-                    f"{f' (held by pid {holder})' if holder else ''}; only one process "
-                    "(worker-memory) may open the embedded store — set QDRANT_URL to share a "
-                    "Qdrant server instead"
-                ) from exc
-            raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-            finally:
-                os.close(self._fd)
-                self._fd = None
-
-
 # ---------------------------------------------------------------------- store
 class EdgeVectorStore(VectorStoreBase):
     def __init__(self, collection_name: str = "pika_memories", embedding_model_dims: int = 384,
@@ -191,7 +82,7 @@ class EdgeVectorStore(VectorStoreBase):
         self.embedding_model_dims = int(embedding_model_dims)
         self.base_path = Path(path)
         self.shard_path = self.base_path / collection_name
-        self._lock = _DirLock(self.base_path / f"{collection_name}.lock")
+        self._lock = DirLock(self.base_path / f"{collection_name}.lock")
         self._state_lock = threading.RLock()
         self._shard: Optional[EdgeShard] = None
         self._lock.acquire()
