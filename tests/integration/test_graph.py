@@ -16,6 +16,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from conftest import wait_until
 from neo4j import GraphDatabase
 from neo4j.exceptions import ConstraintError, ServiceUnavailable
 
@@ -50,15 +52,11 @@ def server(tmp_path_factory):
         )
     settings = Settings(graph_uri=uri, graph_password=PASSWORD, pika_data_dir=str(data))
     try:
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
+        def ready():
             if proc.poll() is not None:
                 pytest.fail(f"graph server exited {proc.returncode}:\n{log.read_text()}")
-            if f"graph: {uri} ready" in log.read_text(errors="replace"):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(f"graph server not ready in {START_DEADLINE}s:\n{log.read_text()}")
-            time.sleep(0.1)
+            return f"graph: {uri} ready" in log.read_text(errors="replace")
+        wait_until(ready, timeout=START_DEADLINE, interval=0.1, what="graph server ready")
         with GraphDatabase.driver(uri, auth=("root", PASSWORD), connection_timeout=5) as d:
             d.verify_connectivity()
         yield settings
