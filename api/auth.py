@@ -14,7 +14,7 @@ _TOUCH_EVERY_SECONDS = 60
 _last_touch: dict[str, float] = {}
 
 
-def _presented_key() -> str | None:
+def presented_key() -> str | None:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip() or None
@@ -23,7 +23,7 @@ def _presented_key() -> str | None:
 
 def authenticate() -> dict:
     """Resolve the caller's key (every request: a revoked key stops at once)."""
-    key = _presented_key()
+    key = presented_key()
     if not key:
         raise ApiError(401, "unauthorized", "An API key is required (Authorization: Bearer or X-API-Key).")
     row = api_keys.lookup(key)

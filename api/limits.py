@@ -8,11 +8,12 @@ from flask_limiter import Limiter
 
 from pika_mem.config import get_settings
 
+from .auth import presented_key
+
 
 def _caller() -> str:
     """The presented key (hashed), else the client address."""
-    auth = request.headers.get("Authorization", "")
-    key = auth[7:].strip() if auth.lower().startswith("bearer ") else request.headers.get("X-API-Key", "")
+    key = presented_key()
     if key:
         return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
     return "ip:" + (request.remote_addr or "unknown")

@@ -65,7 +65,7 @@ def _refresh_slice(args):
         return len(users)
     done = 0
     for i in range(0, len(users), batch):
-        done += favorites.refresh_users([(tenant, u) for u in users[i:i + batch]])
+        done += len(favorites.refresh_users([(tenant, u) for u in users[i:i + batch]]))
     return done
 
 

@@ -70,11 +70,11 @@ def warm(tenant: str, user_id: str, record: dict) -> None:
                           ex=SUMMARY_TTL_SECONDS)
 
 
-def refresh_users(pairs: list[tuple[str, str]]) -> int:
-    """Refresh many summaries: one transaction and one Redis round trip per batch
-    (what beat's fan-out and the admin CLI use)."""
+def refresh_users(pairs: list[tuple[str, str]]) -> list[dict]:
+    """Refresh summaries: one transaction and one Redis round trip per batch (beat's
+    fan-out and the admin CLI pass many; the chord callback's path passes one)."""
     if not pairs:
-        return 0
+        return []
     r = cache.get_redis()
     versions = [int(v or 0) for v in r.mget([cache.version_key(t, u) for t, u in pairs])]
     with get_engine().begin() as conn:
@@ -83,16 +83,12 @@ def refresh_users(pairs: list[tuple[str, str]]) -> int:
     for (t, u), record in zip(pairs, records):
         pipe.set(fav_key(t, u, record["version"]), json.dumps(record), ex=SUMMARY_TTL_SECONDS)
     pipe.execute()
-    return len(pairs)
+    return records
 
 
 def refresh_summary(tenant: str, user_id: str) -> dict:
-    """Recompute from Postgres, upsert, warm Redis."""
-    version = cache.get_version(tenant, user_id)
-    with get_engine().begin() as conn:
-        record = upsert_summary(conn, tenant, user_id, version)
-    warm(tenant, user_id, record)
-    return record
+    """Recompute one child's summary from Postgres, upsert, warm Redis."""
+    return refresh_users([(tenant, user_id)])[0]
 
 
 def read_summary(tenant: str, user_id: str) -> tuple[dict | None, str]:

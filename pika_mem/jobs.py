@@ -83,25 +83,24 @@ def note_enqueue_attempt(job_id: str) -> None:
             enqueue_attempts=jobs.c.enqueue_attempts + 1, updated_at=now()))
 
 
-def stuck_jobs(older_than_seconds: int, limit: int = 500) -> list[str]:
-    """Jobs still queued after a while: their kickoff was lost (broker down) or never ran."""
+def _older_than(statuses: tuple[str, ...], seconds: int, limit: int) -> list[str]:
     with get_engine().connect() as conn:
         rows = conn.execute(text(
-            "SELECT id FROM jobs WHERE status = 'queued' "
+            "SELECT id FROM jobs WHERE status = ANY(:st) "
             "AND updated_at < now() - make_interval(secs => :s) ORDER BY created_at LIMIT :n"),
-            {"s": older_than_seconds, "n": limit}).scalars().all()
+            {"st": list(statuses), "s": seconds, "n": limit}).scalars().all()
     return [str(r) for r in rows]
+
+
+def stuck_jobs(older_than_seconds: int, limit: int = 500) -> list[str]:
+    """Jobs still queued after a while: their kickoff was lost (broker down) or never ran."""
+    return _older_than(("queued",), older_than_seconds, limit)
 
 
 def stalled_jobs(older_than_seconds: int, limit: int = 500) -> list[str]:
     """Jobs started but not moving: a message lost between the broker and a killed
     worker (Redis BRPOP is not atomic with kombu's unacked bookkeeping)."""
-    with get_engine().connect() as conn:
-        rows = conn.execute(text(
-            "SELECT id FROM jobs WHERE status IN ('extracting', 'embedding', 'finishing') "
-            "AND updated_at < now() - make_interval(secs => :s) ORDER BY created_at LIMIT :n"),
-            {"s": older_than_seconds, "n": limit}).scalars().all()
-    return [str(r) for r in rows]
+    return _older_than(("extracting", "embedding", "finishing"), older_than_seconds, limit)
 
 
 def describe(job: dict) -> dict:

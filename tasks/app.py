@@ -117,9 +117,8 @@ def _carry_request_id(headers=None, **_):
 @task_prerun.connect
 def _adopt_request_id(task=None, **_):
     from pika_mem import logs
-    logs.request_id.set(getattr(task.request, "request_id", None)
-                        or (task.request.headers or {}).get("request_id")
-                        if task is not None else None)
+    request = task.request if task is not None else None
+    logs.request_id.set(getattr(request, "request_id", None))
 
 
 @task_postrun.connect

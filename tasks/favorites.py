@@ -16,7 +16,7 @@ def refresh_summary(tenant: str, user_id: str) -> int:
           retry_backoff=True, max_retries=5)
 def refresh_many(pairs: list[list[str]]) -> int:
     """One chunk of a beat fan-out: a few hundred users per task, never 100k."""
-    return favorites.refresh_users([(t, u) for t, u in pairs])
+    return len(favorites.refresh_users([(t, u) for t, u in pairs]))
 
 
 @app.task(name="favorites.refresh_stale", acks_late=True)
