@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from pika_mem.cache import get_redis
 from pika_mem.db import get_engine
-from tasks.app import app as celery_app
+from tasks.app import QUEUES, app as celery_app
 
 from .openapi import spec
 
@@ -20,7 +20,8 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Postgres, Redis, the broker and at least one worker, each within a deadline."""
+    """Postgres, Redis, the broker, and a started worker consuming every queue (so a
+    search never waits on a worker still loading its model), each within a deadline."""
     checks = {}
     try:
         with get_engine().connect() as conn:
@@ -37,8 +38,10 @@ def readyz():
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=1)
         checks["broker"] = "ok"
-        replies = celery_app.control.ping(timeout=1.0)
-        checks["workers"] = "ok" if replies else "down: no worker answered"
+        replies = celery_app.control.inspect(timeout=1.0).active_queues() or {}
+        consumed = {q["name"] for queues in replies.values() for q in queues}
+        missing = [q for q in QUEUES if q not in consumed]
+        checks["workers"] = "ok" if not missing else f"down: no worker consumes {', '.join(missing)}"
     except Exception as e:
         checks.setdefault("broker", f"down: {type(e).__name__}")
         checks.setdefault("workers", "unknown")
