@@ -33,4 +33,4 @@ USER pika
 
 ENV PIKA_DATA_DIR=/var/lib/pika
 EXPOSE 8000 5555
-CMD ["gunicorn", "--workers", "2", "--threads", "4", "--bind", "0.0.0.0:8000", "--timeout", "30", "api.wsgi:app"]
+CMD ["granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4", "--host", "0.0.0.0", "--port", "8000", "--respawn-failed-workers", "--workers-kill-timeout", "30", "api.wsgi:app"]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
+import random
 import re
-import uuid
 
 import pika_mem  # noqa: F401  (environment flags first)
 from flask import Flask, g, request
@@ -12,6 +12,11 @@ from . import errors
 
 MAX_BODY_BYTES = 256 * 1024
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id(presented: str) -> str:
+    """The caller's X-Request-ID when it is sane, else a new one."""
+    return presented if _REQUEST_ID.fullmatch(presented) else f"{random.getrandbits(128):032x}"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -29,8 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.before_request
     def _request_id():
-        rid = request.headers.get("X-Request-ID", "")
-        g.request_id = rid if _REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get("X-Request-ID", ""))
         logs.request_id.set(g.request_id)
 
     @app.after_request
@@ -49,6 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     from .openapi import spec
     spec.register(app)
-    from . import limits
-    limits.init_app(app)
+    from .fastpath import SearchFastPath
+    app.wsgi_app = SearchFastPath(app.wsgi_app, MAX_BODY_BYTES, request_id)
     return app

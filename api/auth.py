@@ -1,17 +1,36 @@
-"""API keys → tenant. The tenant comes from the key and only from the key."""
+"""API keys → tenant, and the per-key rate limit. The tenant comes from the key and
+only from the key."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import wraps
+from typing import Callable
 
 from flask import g, request
 
-from pika_mem import api_keys
+from pika_mem import api_keys, preflight, ratelimit
+from pika_mem.config import get_settings
 
 from .errors import ApiError
 
 _TOUCH_EVERY_SECONDS = 60
 _last_touch: dict[str, float] = {}
+
+# The WSGI environ entry where the fast path leaves what it learnt (api/fastpath.py).
+ADMITTED = "pika.admitted"
+
+# Given the tenant of a key this process already knows, a view may name the search it
+# is about to make, so that its cache lookups ride on the same Redis round trip.
+Probe = Callable[[str], "preflight.SearchProbe | None"]
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A request the fast path authenticated and counted, then handed on to Flask."""
+    digest: str
+    preflight: preflight.Preflight
+    prepared: object = None  # api.search.Prepared, when the body is a valid search
 
 
 def presented_key() -> str | None:
@@ -21,30 +40,56 @@ def presented_key() -> str | None:
     return request.headers.get("X-API-Key") or None
 
 
-def authenticate() -> dict:
-    """Resolve the caller's key (every request: a revoked key stops at once)."""
+def authenticate(probe: Probe | None = None) -> dict:
+    """Resolve the caller's key (every request: a revoked key stops at once) and count
+    the request against the key's rate limit — one Redis round trip for both."""
     key = presented_key()
     if not key:
         raise ApiError(401, "unauthorized", "An API key is required (Authorization: Bearer or X-API-Key).")
-    row = api_keys.lookup(key)
+    digest = api_keys.hash_key(key)
+    limit = ratelimit.parse(get_settings().rate_limit)
+    admitted = request.environ.get(ADMITTED)
+    if admitted is not None and admitted.digest == digest:
+        pre = admitted.preflight  # the fast path already asked Redis
+        g.prepared = admitted.prepared
+        search = admitted.prepared.probe if admitted.prepared is not None else None
+    else:
+        known = api_keys.cached_row(digest)
+        search = probe(known["tenant_id"]) if probe is not None and known is not None else None
+        pre = preflight.run(digest[:32], limit, search)
+    if pre.hits > limit.amount:
+        raise ApiError(429, "rate_limited",
+                       f"Rate limit exceeded ({limit.amount} per {limit.seconds} s); retry later.",
+                       headers={"Retry-After": str(pre.retry_after)})
+    row = api_keys.resolve(digest, pre.epoch)
     if row is None:
         raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
+    touch(row)
+    g.api_key = row
+    g.tenant = row["tenant_id"]
+    g.preflight = pre if search is not None and search.tenant == g.tenant else None
+    return row
+
+
+def touch(row: dict) -> None:
+    """Record that a key is in use, at most once a minute per process."""
     now = time.monotonic()
     if now - _last_touch.get(row["id"], 0) > _TOUCH_EVERY_SECONDS:
         _last_touch[row["id"]] = now
         api_keys.touch(row["id"])
-    g.api_key = row
-    g.tenant = row["tenant_id"]
-    return row
 
 
-def require(scope: str):
+def allows(row: dict, scope: str) -> bool:
+    return scope in row["scopes"] or "admin" in row["scopes"]
+
+
+def require(scope: str, probe: Probe | None = None):
     """Decorator: a valid key carrying `scope` (admin implies every scope)."""
     def wrap(view):
         @wraps(view)
         def inner(*args, **kwargs):
-            row = authenticate()
-            if scope not in row["scopes"] and "admin" not in row["scopes"]:
+            row = authenticate(probe)
+            if not allows(row, scope):
                 raise ApiError(403, "forbidden", f"This API key lacks the '{scope}' scope.")
             return view(*args, **kwargs)
         inner.required_scope = scope

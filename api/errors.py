@@ -54,15 +54,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):
-        headers = {}
-        if e.code == 429:
-            limit = getattr(e, "limit", None)
-            window = limit.limit.get_expiry() if limit is not None else 60
-            headers["Retry-After"] = str(int(window))
-        message = {413: "Request body is larger than 256 KiB.",
-                   429: f"Rate limit exceeded ({e.description}); retry later."}.get(e.code, e.description)
-        return envelope(e.code or 500, _HTTP_CODES.get(e.code, "http_error"), message,
-                        headers=headers)
+        message = {413: "Request body is larger than 256 KiB."}.get(e.code, e.description)
+        return envelope(e.code or 500, _HTTP_CODES.get(e.code, "http_error"), message)
 
     @app.errorhandler(DbError)
     def _db_down(e):

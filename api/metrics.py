@@ -1,4 +1,4 @@
-"""Prometheus metrics, correct under several gunicorn workers (multiprocess mode when
+"""Prometheus metrics, correct under several API worker processes (multiprocess mode when
 PROMETHEUS_MULTIPROC_DIR is set, as `make run` does). No tenant or user ids in labels."""
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def init_app(app) -> None:
 
 
 def render() -> Response:
-    """Request metrics (merged across gunicorn workers) + store gauges read now."""
+    """Request metrics (merged across API worker processes) + store gauges read now."""
     from prometheus_client import REGISTRY, multiprocess
     registry = REGISTRY
     if get_settings().prometheus_multiproc_dir:

@@ -3,15 +3,22 @@
 version tag → L0 (this process) → L1 (Redis) → L2 (favourites summary, when the
 query asks for favourites) → L3/L4 (RPC to worker-memory: embedding cache, then
 mem0/Qdrant) → written back to L1 and L0.
+
+For a key this process already knows, the version tag and the L1 entry come back in
+the same Redis round trip as the key's revocation epoch and rate limit (preflight),
+and a cache hit is answered below Flask (api/fastpath.py).
 """
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import dataclass
 
 from celery.exceptions import TimeoutError as CeleryTimeout
-from flask import Blueprint, g
+from flask import Blueprint, Response, g, request
+from pydantic import ValidationError
 
-from pika_mem import cache, favorites, query_intent, search_cache
+from pika_mem import cache, favorites, preflight, query_intent, search_cache
 from pika_mem.config import get_settings
 from tasks.app import app as celery_app
 
@@ -23,7 +30,59 @@ from .requests import parse_json
 from .schemas import ErrorEnvelope, SearchRequest, SearchResponse
 
 bp = Blueprint("search", __name__)
+# (tenant, user, query hash) → (version, answer bytes); only served at the current version.
 _local = search_cache.LocalLRU(get_settings().search_l0_entries)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A valid search request and the cache lookups it needs."""
+    req: SearchRequest
+    qhash: str
+    probe: preflight.SearchProbe
+
+
+def prepare(tenant: str, body: bytes) -> Prepared | None:
+    """Parse a body for the preflight; None when invalid (the view reports why)."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            return None
+        req = SearchRequest.model_validate(data)
+    except (ValueError, ValidationError):
+        return None
+    qhash = search_cache.query_hash(req.query, req.limit, req.categories)
+    held = _local.get((tenant, req.user_id, qhash))
+    return Prepared(req, qhash, preflight.SearchProbe(tenant, req.user_id, qhash,
+                                                      held[0] if held else None))
+
+
+def cached_answer(tenant: str, prepared: Prepared, pre: preflight.Preflight) -> tuple[str, bytes] | None:
+    """("L0" | "L1", answer) when a cache holds the answer at the current version."""
+    l0_key = (tenant, prepared.req.user_id, prepared.qhash)
+    held = _local.get(l0_key)
+    if held is not None and held[0] == pre.version:
+        return "L0", held[1]
+    if pre.cached is not None:
+        CACHE_LOOKUPS.labels("L0", "miss").inc()
+        _local.put(l0_key, (pre.version, pre.cached))
+        return "L1", pre.cached
+    return None
+
+
+def answer_body(answer: bytes, layer: str, started: float) -> bytes:
+    """The response body, with the cached JSON spliced in as it is (no decode/encode);
+    counts the answering layer."""
+    took = time.perf_counter() - started
+    CACHE_LOOKUPS.labels(layer, "hit").inc()
+    LAYER_SECONDS.labels(layer).observe(took)
+    return b'{"results":%s,"layer":"%s","took_ms":%.3f}' % (answer, layer.encode(), took * 1000)
+
+
+def _probe(tenant: str) -> preflight.SearchProbe | None:
+    ok = request.mimetype == "application/json"  # as parse_json demands
+    g.prepared = prepare(tenant, request.get_data(cache=True)) if ok else None
+    return g.prepared.probe if g.prepared else None
 
 
 def _rpc(tenant: str, req: SearchRequest) -> list[dict]:
@@ -40,38 +99,35 @@ def _rpc(tenant: str, req: SearchRequest) -> list[dict]:
                        {"dependency": "worker-memory"}, {"Retry-After": "2"})
 
 
-def _answer(results: list[dict], layer: str, started: float):
-    took = time.perf_counter() - started
-    CACHE_LOOKUPS.labels(layer, "hit").inc()
-    LAYER_SECONDS.labels(layer).observe(took)
-    return ({"results": results, "layer": layer, "took_ms": round(took * 1000, 3)}, 200,
-            {"X-Cache-Layer": layer})
+def _respond(answer: bytes, layer: str, started: float) -> Response:
+    return Response(answer_body(answer, layer, started), 200, {"X-Cache-Layer": layer},
+                    mimetype="application/json")
 
 
 @bp.post("/v1/search")
-@require("memories:read")
+@require("memories:read", probe=_probe)
 @documented(json=SearchRequest, resp={"HTTP_200": SearchResponse, "HTTP_401": ErrorEnvelope,
                                       "HTTP_422": ErrorEnvelope, "HTTP_503": ErrorEnvelope},
             tags=["search"])
 def search():
     """A user's active facts for a query, from the fastest layer that has the answer."""
     started = time.perf_counter()
-    req = parse_json(SearchRequest)
-    tenant, user_id = g.tenant, req.user_id
-    version = cache.get_version(tenant, user_id)
-    qhash = search_cache.query_hash(req.query, req.limit, req.categories)
-    l0_key = (tenant, user_id, version, qhash)
-    hit = _local.get(l0_key)
+    tenant = g.tenant
+    pre, prepared = g.get("preflight"), g.get("prepared")
+    if pre is None or prepared is None:
+        # A key new to this process, Redis trouble or a bad body: one lookup at a time.
+        req = parse_json(SearchRequest)
+        prepared = prepare(tenant, request.get_data(cache=True))
+        version = cache.get_version(tenant, req.user_id)
+        pre = preflight.Preflight(None, 0, 0, version, search_cache.l1_get(
+            search_cache.l1_key(tenant, req.user_id, version, prepared.qhash)))
+    hit = cached_answer(tenant, prepared, pre)
     if hit is not None:
-        return _answer(hit, "L0", started)
+        return _respond(hit[1], hit[0], started)
     CACHE_LOOKUPS.labels("L0", "miss").inc()
-    l1_key = search_cache.l1_key(tenant, user_id, version, qhash)
-    hit = search_cache.l1_get(l1_key)
-    if hit is not None:
-        _local.put(l0_key, hit)
-        return _answer(hit, "L1", started)
     CACHE_LOOKUPS.labels("L1", "miss").inc()
 
+    req, user_id = prepared.req, prepared.req.user_id
     intent = query_intent.parse(req.query)
     results, layer = None, "L4"
     if intent.favorites:
@@ -83,6 +139,8 @@ def search():
             CACHE_LOOKUPS.labels("L2", "miss").inc()
     if results is None:
         results = _rpc(tenant, req)
-    search_cache.l1_put(l1_key, results, get_settings().search_cache_ttl)
-    _local.put(l0_key, results)
-    return _answer(results, layer, started)
+    answer = search_cache.encode(results)
+    search_cache.l1_put(search_cache.l1_key(tenant, user_id, pre.version, prepared.qhash), answer,
+                        get_settings().search_cache_ttl)
+    _local.put((tenant, user_id, prepared.qhash), (pre.version, answer))
+    return _respond(answer, layer, started)

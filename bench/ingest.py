@@ -160,7 +160,7 @@ def bench_embedding(session, api, jobs, facts_per_job):
 
 def peak_rss():
     """VmHWM of each Procfile process, summed over its process tree (MiB)."""
-    names = {"web": "gunicorn", "worker-extraction": "extraction@", "worker-memory": "memory@",
+    names = {"web": "granian", "worker-extraction": "extraction@", "worker-memory": "memory@",
              "worker-maintenance": "maintenance@", "beat": " beat", "flower": " flower",
              "graph": "pika_mem.graph_server"}
     procs = {}

@@ -76,11 +76,32 @@ def seed(api, key, users, per_user):
     return plan
 
 
-def lua_script(key, bodies, unique):
-    """A wrk script cycling over request bodies; with `unique`, a counter makes each new."""
+def lua_script(key, bodies, unique, rate=None, threads=2):
+    """A wrk script cycling over request bodies; with `unique`, a counter makes each new.
+    With `rate`, requests are paced to that many per second in all (open loop: each
+    thread books fixed send slots, so a slow answer does not slow the offered load)."""
     items = ",\n".join("[==[" + b + "]==]" for b in bodies)
     tag = uuid.uuid4().hex[:6]  # new keys in every run, not only within one
     suffix = f' .. " #{tag}-" .. counter' if unique else ""
+    pacing = "" if not rate else f"""
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct {{ long tv_sec; long tv_nsec; }} pika_ts; int clock_gettime(int, pika_ts *); ]]
+local ts = ffi.new("pika_ts")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local interval = {threads * 1000.0 / rate}
+local next_slot = nil
+delay = function()
+  local t = now_ms()
+  if next_slot == nil or next_slot < t - 1000 then next_slot = t end
+  local d = next_slot - t
+  next_slot = next_slot + interval
+  if d < 0 then return 0 end
+  return d
+end
+"""
     return f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -94,7 +115,7 @@ request = function()
   b = string.gsub(b, '"query": "[^"]*"', '"query": "' .. q{suffix} .. '"')
   return wrk.format(nil, "/v1/search", nil, b)
 end
-"""
+{pacing}"""
 
 
 def layer_hits(api):
@@ -201,8 +222,9 @@ def main():
     env = dict(os.environ, SEARCH_L0_ENTRIES="0",
                PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="prom-l1-"))
     l1_url = "http://127.0.0.1:8012"
-    web = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4",
-                            "--bind", "127.0.0.1:8012", "api.wsgi:app"], cwd=ROOT, env=env,
+    web = subprocess.Popen([str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--workers", "2",
+                            "--blocking-threads", "4", "--host", "127.0.0.1", "--port", "8012",
+                            "api.wsgi:app"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
@@ -216,6 +238,12 @@ def main():
                 sys.exit("second API did not start")
             time.sleep(0.1)
         l1 = phase("L1 (repeat queries → Redis; a second API with L0 off)", l1_url, repeat_bodies, False)
+        for rate in (1500, 2000):
+            got, lat, bad = run_wrk(l1_url + "/v1/search", lua_script(key, repeat_bodies, False, rate),
+                                    args.connections, args.seconds)
+            bad_total += bad
+            print(f"   offered {rate} req/s (paced, {args.connections} connections): served "
+                  f"{got:7.0f} req/s  {show(lat)}")
     finally:
         web.terminate()
         web.wait()

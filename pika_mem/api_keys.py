@@ -16,7 +16,7 @@ from .models import api_keys
 
 SCOPES = ("memories:write", "memories:read", "admin")
 _PREFIX = "pk_"
-_EPOCH_KEY = "apikeys:revocations"
+EPOCH_KEY = "apikeys:revocations"
 _CACHE_SECONDS = 5.0
 _CACHE_MAX = 10_000
 _cache: dict[str, tuple[int | None, float, dict]] = {}
@@ -41,19 +41,35 @@ def create_key(tenant: str, name: str, scopes: tuple[str, ...] = SCOPES) -> tupl
 
 
 def lookup(key: str) -> dict | None:
-    """The active key row for a presented key, or None (unknown or revoked).
+    """The active key row for a presented key, or None (unknown or revoked)."""
+    return resolve(hash_key(key), _revocation_epoch())
+
+
+def cached_row(digest: str, epoch: int | None = None) -> dict | None:
+    """The row this process remembers for a key hash, without asking anyone. With an
+    epoch, only if it was remembered at that revocation epoch (then it may be served);
+    without, the caller must still `resolve` before serving anything."""
+    hit = _cache.get(digest)
+    if not hit or hit[1] <= time.monotonic():
+        return None
+    if epoch is not None and hit[0] != epoch:
+        return None
+    return hit[2]
+
+
+def resolve(digest: str, epoch: int | None) -> dict | None:
+    """The active key row for a key hash, given the current revocation epoch.
 
     Valid keys are remembered in-process for a few seconds; a revocation bumps a
-    Redis epoch that every process checks on each call, so it takes effect at once.
+    Redis epoch that every request reads, so it takes effect at once. With no epoch
+    (Redis down) every call asks Postgres.
     """
-    digest = hash_key(key)
-    epoch = _revocation_epoch()
     hit = _cache.get(digest)
     now = time.monotonic()
-    if hit and hit[0] == epoch and hit[1] > now and epoch is not None:
+    if hit and epoch is not None and hit[0] == epoch and hit[1] > now:
         return hit[2]
     row = _lookup_db(digest)
-    if row is not None:
+    if row is not None and epoch is not None:
         if len(_cache) > _CACHE_MAX:
             _cache.clear()
         _cache[digest] = (epoch, now + _CACHE_SECONDS, row)
@@ -62,7 +78,7 @@ def lookup(key: str) -> dict | None:
 
 def _revocation_epoch() -> int | None:
     try:
-        raw = get_redis().get(_EPOCH_KEY)
+        raw = get_redis().get(EPOCH_KEY)
     except Exception:  # Redis down: no caching, ask Postgres every time
         return None
     return int(raw) if raw else 0
@@ -88,7 +104,7 @@ def revoke(key_id: str) -> bool:
             revoked_at=func.now()).returning(api_keys.c.tenant_id)).scalar()
         if tenant is not None:
             audit.record(tenant, None, "key.revoke", key_id, conn)
-    get_redis().incr(_EPOCH_KEY)
+    get_redis().incr(EPOCH_KEY)
     return tenant is not None
 
 

@@ -1,5 +1,8 @@
 """L0 (in-process LRU) and L1 (Redis) caches of search answers, keyed by version.
 
+L0 is keyed by (tenant, user, query hash) and holds (version, answer): only an
+answer at the version Redis reports now is served.
+
 A key carries the user's version tag, so a write (which bumps the tag) makes every
 older entry unreachable at once; nothing is ever deleted key by key.
 """
@@ -48,17 +51,25 @@ def query_hash(query: str, limit: int, categories: list[str] | None) -> str:
     return hashlib.sha1(ident.encode()).hexdigest()[:24]
 
 
+def l1_prefix(tenant: str, user_id: str) -> str:
+    return f"search:{tenant}:{user_id}:"
+
+
 def l1_key(tenant: str, user_id: str, version: int, qhash: str) -> str:
-    return f"search:{tenant}:{user_id}:{version}:{qhash}"
+    return f"{l1_prefix(tenant, user_id)}{version}:{qhash}"
 
 
-def l1_get(key: str) -> list[dict] | None:
-    raw = cache.get_redis().get(key)
-    return json.loads(raw) if raw is not None else None
+def encode(results: list[dict]) -> bytes:
+    """An answer as stored in L1 and L0: JSON bytes, spliced into responses as they are."""
+    return json.dumps(results, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def l1_put(key: str, results: list[dict], ttl: int = L1_TTL_SECONDS) -> None:
-    cache.get_redis().set(key, json.dumps(results, ensure_ascii=False), ex=ttl)
+def l1_get(key: str) -> bytes | None:
+    return cache.get_redis().get(key)
+
+
+def l1_put(key: str, answer: bytes, ttl: int = L1_TTL_SECONDS) -> None:
+    cache.get_redis().set(key, answer, ex=ttl)
 
 
 def favorites_answer(record: dict, intent: Intent, limit: int,

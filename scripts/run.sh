@@ -10,7 +10,7 @@ if [ -z "${FLOWER_PASSWORD:-}" ]; then
   FLOWER_PASSWORD=$(cat "$f")
 fi
 export FLOWER_USER=${FLOWER_USER:-admin} FLOWER_PASSWORD
-# gunicorn runs several workers: prometheus_client merges their metrics from here.
+# The API runs several worker processes: prometheus_client merges their metrics from here.
 export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$PIKA_DATA_DIR/prometheus}
 rm -rf "$PROMETHEUS_MULTIPROC_DIR"; mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 KEY=$(.venv/bin/python -m pika_mem dev-key)

@@ -109,8 +109,8 @@ class Stack:
 
     def start_api(self, name: str = "api", **extra_env) -> str:
         port = free_port()
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",
-               "--bind", f"127.0.0.1:{port}", "api.wsgi:app"]
+        cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1",
+               "--blocking-threads", "4", "--host", "127.0.0.1", "--port", str(port), "api.wsgi:app"]
         log = open(self.logs / f"{name}.log", "ab")
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=self.env(**extra_env), stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 
 from conftest import wait_until
+from pika_mem import api_keys
 from test_ingestion import dev_conversation, post_extract, wait_job
+from test_tenants import session_for
 
 
 def search(api, user_id, query, **extra):
@@ -93,6 +96,8 @@ def test_search_worker_down_gives_503_within_the_deadline_and_cache_hits_still_s
     assert cached.status_code == 200
     stack.kill("memory", sig=15)  # a clean stop: the store is flushed, the lock released
     try:
+        ready = requests.get(stack.api_url + "/readyz", timeout=10)
+        assert ready.status_code == 503 and "search" in ready.json()["checks"]["workers"]
         t0 = time.monotonic()
         resp = search(api, "kid-down", "anything new about kites")
         took = time.monotonic() - t0
@@ -105,3 +110,34 @@ def test_search_worker_down_gives_503_within_the_deadline_and_cache_hits_still_s
         stack.start_worker("memory")
     wait_until(lambda: search(api, "kid-down", "kites toy").status_code == 200, timeout=30,
                what="search back")
+    assert requests.get(stack.api_url + "/readyz", timeout=10).status_code == 200
+
+
+def test_cached_answers_stop_at_once_for_a_revoked_key(api, stack):
+    """Cache hits are answered below Flask (api/fastpath.py); they still check the key."""
+    add_facts(api, "kid-rev", [{"text": "Loves yo-yos", "category": "toy", "object": "yo-yos"}])
+    key_id, key = api_keys.create_key(api.tenant, "reader", ("memories:read",))
+    reader = session_for(stack.api_url, key)
+    layers = [search(reader, "kid-rev", "toys").json()["layer"] for _ in range(3)]
+    assert layers[0] == "L4" and set(layers[1:]) <= {"L0", "L1"}
+    assert api_keys.revoke(key_id)
+    resp = search(reader, "kid-rev", "toys")
+    assert resp.status_code == 401 and resp.json()["error"]["code"] == "unauthorized"
+    # A key without the read scope never gets the cached answer either.
+    _, writer = api_keys.create_key(api.tenant, "writer", ("memories:write",))
+    assert search(session_for(stack.api_url, writer), "kid-rev", "toys").status_code == 403
+
+
+def test_search_is_rate_limited_and_each_request_counts_once(api, stack):
+    add_facts(api, "kid-rl", [{"text": "Loves chess", "category": "game", "object": "chess"}])
+    url = stack.start_api("api-search-limited", RATE_LIMIT="4 per hour")
+    s = session_for(url, api_keys.create_key(api.tenant, "limited")[1])
+    # A key new to the process; a miss after the one-round-trip preflight; a hit; a miss.
+    queries = ["games", "what does she play", "what does she play", "chess"]
+    answers = [search(s, "kid-rl", q) for q in queries]
+    assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+    assert answers[2].json()["layer"] == "L0"
+    limited = search(s, "kid-rl", "games")  # cached, but over the limit
+    assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
+    stack.kill("api-search-limited")

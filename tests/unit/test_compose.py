@@ -85,8 +85,8 @@ def shape(args: list[str]) -> tuple:
         return (prog, opt(args, "-A", "--app"), sub, opt(args, "-Q", "--queues"),
                 opt(args, "-P", "--pool") or "prefork", node.split("@")[0] if node else None,
                 "-E" in args or "--task-events" in args)
-    if prog == "gunicorn":
-        return (prog, args[-1])
+    if prog == "granian":
+        return (prog, opt(args, "--interface"), args[-1])
     return tuple(args)
 
 
@@ -136,10 +136,10 @@ def test_commands_name_modules_that_exist(services):
         if args[0] == "celery":
             assert opt(args, "-A", "--app") == "tasks"
             assert (ROOT / "tasks" / "app.py").exists()
-        elif args[0] == "gunicorn":
+        elif args[0] == "granian":
             assert args[-1] == "api.wsgi:app"
             assert re.search(r"^app\s*=", (ROOT / "api" / "wsgi.py").read_text(), re.M)
-            assert opt(args, "--bind", "-b") == "0.0.0.0:8000"
+            assert (opt(args, "--host"), opt(args, "--port")) == ("0.0.0.0", "8000")
         elif args[:2] == ["python", "-m"]:
             assert (ROOT / args[2] / "__main__.py").exists()
     assert argv(services["migrate"]) == ["python", "-m", "pika_mem", "init-db"]
