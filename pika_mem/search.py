@@ -2,8 +2,6 @@
 and keep only facts the ledger still holds as active."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from . import ledger, memory_store, query_intent
 from .facts import normalize_object
 
@@ -52,14 +50,11 @@ def search_active(tenant: str, user_id: str, query: str, limit: int = 10,
         for h in memory_store.search(tenant, user_id, query, limit=pool, categories=named):
             hits.setdefault(h["id"], h)
     ranked = rerank(query, list(hits.values()), intent)
-    rows = {str(r["id"]): r for r in ledger.get_facts([h["id"] for h in ranked[:pool]])}
-    now = datetime.now(timezone.utc)
+    rows = ledger.active_among(tenant, user_id, [h["id"] for h in ranked[:pool]])
     out = []
     for h in ranked:
         row = rows.get(h["id"])
-        if row is None or row["tenant_id"] != tenant or row["user_id"] != user_id:
-            continue
-        if row["valid_to"] is not None or (row["expires_at"] and row["expires_at"] <= now):
+        if row is None:
             continue
         out.append({"id": h["id"], "text": row["text"], "category": row["category"],
                     "object": row["object"], "polarity": row["polarity"],

@@ -1,6 +1,8 @@
 """The Celery app: queues, glob routes, reliability settings."""
 from __future__ import annotations
 
+import logging
+
 import pika_mem  # noqa: F401  (sets MEM0_TELEMETRY / offline flags before anything else)
 from celery import Celery
 from celery.signals import (before_task_publish, setup_logging, task_postrun, task_prerun,
@@ -97,12 +99,26 @@ def _flush_on_shutdown(**_):
         sys.modules["pika_mem.graph"].close()
 
 
+# Celery logs each task's arguments when received and its return value on success: for
+# a search that is the child's question and the facts found — content, which never goes
+# to logs — and two JSON lines per RPC. Failures are still logged.
+QUIET_TASKS = {"search.search_memories", "search.count_memories"}
+
+
+def _not_a_quiet_task(record) -> bool:
+    args = record.args
+    return not (isinstance(args, dict) and args.get("name") in QUIET_TASKS
+                and record.levelno <= logging.INFO)
+
+
 @setup_logging.connect
 def _json_logs(loglevel=None, **_):
     """Workers and beat log JSON lines like the API."""
     from pika_mem import logs
     logs.configure(str(loglevel or get_settings().log_level) if not isinstance(loglevel, int)
-                   else __import__("logging").getLevelName(loglevel))
+                   else logging.getLevelName(loglevel))
+    for name in ("celery.worker.strategy", "celery.app.trace"):
+        logging.getLogger(name).addFilter(_not_a_quiet_task)
 
 
 @before_task_publish.connect

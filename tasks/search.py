@@ -4,7 +4,11 @@ from __future__ import annotations
 from .app import app
 
 
-@app.task(name="search.search_memories")
+# A search is an RPC the API waits on: no STARTED state (a Redis write and a wake-up
+# of the waiting API process) and no task events (three messages per search, which
+# cost worker-memory more CPU than the search itself; Flower shows the search
+# queue's length and the worker, not each search).
+@app.task(name="search.search_memories", track_started=False, send_events=False)
 def search_memories(tenant: str, user_id: str, query: str, limit: int = 10,
                     categories: list[str] | None = None) -> list[dict]:
     from pika_mem import search

@@ -32,3 +32,16 @@ def test_request_id_follows_the_job_into_every_stage(api, stack):
     assert "job completed" in events.get("maintenance", [])
     for name in ("extraction", "memory", "maintenance"):
         assert secret not in (stack.logs / f"worker-{name}.log").read_text(errors="ignore")
+
+
+def test_search_questions_and_answers_stay_out_of_the_logs(api, stack):
+    post = post_extract(api, "kid-log-q", [{"role": "user", "content": "I love origami."}])
+    wait_job(api, post.json()["job_id"])
+    question = "which paper crafts " + uuid.uuid4().hex[:8]
+    resp = api.post(api.base + "/v1/search", json={"user_id": "kid-log-q", "query": question},
+                    timeout=15)
+    assert resp.status_code == 200 and resp.json()["layer"] == "L4"
+    assert "origami" in {r["object"] for r in resp.json()["results"]}
+    logs = "".join((stack.logs / f"{name}.log").read_text(errors="ignore")
+                   for name in ("worker-memory", "api"))
+    assert question not in logs and "I love origami" not in logs

@@ -205,3 +205,20 @@ def test_embedding_without_redis_still_computes(embedder):
     vec = down.embed("Likes pizza", "search")
     assert len(vec) == 384
     assert down.embed_batch(["Likes pizza"], "add") == [vec]
+
+
+def test_onnx_runtime_gives_the_vectors_pytorch_gives(tmp_path):
+    texts = ["Likes pizza", "Thích mèo", "Con có một con mèo tên là Mướp và một con chó.",
+             "what does she like to eat", "", "bé " * 400]
+    onnx = Embedder(Settings(redis_url="redis://127.0.0.1:1/0", pika_data_dir=str(tmp_path)))
+    assert onnx.settings.embedding_runtime == "onnx"  # the default
+    got = onnx._compute(texts)
+    assert onnx._onnx is not None and list((tmp_path / "models").glob("encoder-*.onnx"))
+    plain = Embedder(Settings(redis_url="redis://127.0.0.1:1/0", pika_data_dir=str(tmp_path),
+                              embedding_runtime="torch"))
+    plain._model = onnx.model  # the same weights, run by PyTorch
+    want = plain._compute(texts)
+    assert got.shape == want.shape == (len(texts), 384)
+    assert min(float(g @ w) for g, w in zip(got, want)) > 0.9999
+    # One text alone gives the vector it gets inside a padded batch.
+    assert float(onnx._compute([texts[2]])[0] @ got[2]) > 0.9999
