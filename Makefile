@@ -30,4 +30,5 @@ test: venv services
 	$(BIN)/python -m pytest -q tests
 
 bench: venv services db
+	command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 	$(BIN)/python bench/ingest.py

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -31,6 +32,8 @@ end
 
 def run_wrk(url: str, lua: str, connections: int, seconds: int):
     """wrk with a Lua script; returns (requests/s, {"p50","p95","p99": ms}, non-2xx count)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the load phases: apt-get install wrk (make bench does)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua + _DONE)
     threads = 1 if connections == 1 else 2

@@ -124,6 +124,19 @@ def layer_hits(api):
         r'pika_search_cache_total\{layer="(\w+)",outcome="hit"\} ([\d.e+]+)', text)}
 
 
+def wait_search_queue_empty(api, timeout=120):
+    """After a loaded phase, let worker-memory drain the RPCs whose callers gave up, so the
+    next phase is not measured against that backlog."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = re.search(r'pika_queue_length\{queue="search"\} ([\d.e+]+)',
+                      requests.get(f"{api}/metrics", timeout=10).text)
+        if m and float(m.group(1)) == 0:
+            return
+        time.sleep(0.5)
+    print("WARNING: the search queue did not drain")
+
+
 def plain_mem0_latency(plan, queries, n):
     """mem0.Memory.search with mem0's own HuggingFace embedder over a Qdrant Edge store
     holding the same facts (vectors written directly), no cache of ours."""
@@ -207,6 +220,7 @@ def main():
                                  args.connections, args.seconds)
         mid = layer_hits(url)
         mix = {k: int(mid.get(k, 0) - before.get(k, 0)) for k in mid if mid.get(k, 0) - before.get(k, 0)}
+        wait_search_queue_empty(args.api)
         bad_total += bad + bad1
         print(f"{name}\n   {args.connections} connections: {rate:7.0f} req/s  {show(lat)}"
               f"  (answered by {mix}, non-2xx {bad})\n   1 connection:  {show(one)}")
