@@ -39,10 +39,14 @@ def _plan_view(row: dict) -> dict:
             "object": normalize_object(row["object"]), "polarity": row["polarity"]}
 
 
+def child_lock_key(tenant: str, user_id: str) -> str:
+    return f"{tenant}\x1f{user_id}"
+
+
 def lock_child(conn, tenant: str, user_id: str) -> None:
     """Serialize writers of one child's facts and summary until the transaction ends."""
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-                 {"k": f"{tenant}\x1f{user_id}"})
+                 {"k": child_lock_key(tenant, user_id)})
 
 
 def upsert_facts(tenant: str, user_id: str, facts: list[ExtractedFact],
