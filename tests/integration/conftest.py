@@ -101,10 +101,11 @@ class Stack:
         """The embedded graph (ArcadeDB with Bolt), as make run starts it."""
         log_path = self.logs / "graph.log"
         log = open(log_path, "ab")
+        start = log.tell()  # the log is shared: only a ready line from this start counts
         self.procs["graph"] = subprocess.Popen(
             [sys.executable, "-m", "pika_mem.graph_server"], cwd=ROOT, env=self.env(),
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_until(lambda: b" ready" in log_path.read_bytes(), timeout=60, interval=0.1,
+        wait_until(lambda: b" ready" in log_path.read_bytes()[start:], timeout=60, interval=0.1,
                    what="graph server")
 
     def start_api(self, name: str = "api", **extra_env) -> str:
