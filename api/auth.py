@@ -33,11 +33,16 @@ class Admitted:
     prepared: object = None  # api.search.Prepared, when the body is a valid search
 
 
-def presented_key() -> str | None:
-    auth = request.headers.get("Authorization", "")
-    if auth.lower().startswith("bearer "):
+def key_in(environ) -> str | None:
+    """The API key a request presents (Authorization: Bearer, else X-API-Key)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if auth[:7].lower() == "bearer ":
         return auth[7:].strip() or None
-    return request.headers.get("X-API-Key") or None
+    return environ.get("HTTP_X_API_KEY") or None
+
+
+def presented_key() -> str | None:
+    return key_in(request.environ)
 
 
 def authenticate(probe: Probe | None = None) -> dict:

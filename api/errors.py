@@ -39,7 +39,7 @@ def validation_details(err: ValidationError) -> dict:
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-               415: "unsupported_media_type", 429: "rate_limited"}
+               415: "unsupported_media_type"}
 
 
 def init_app(app) -> None:

@@ -16,15 +16,8 @@ from pika_mem import api_keys, preflight, ratelimit
 from pika_mem.config import get_settings
 
 from . import search
-from .auth import ADMITTED, Admitted, allows, touch
+from .auth import ADMITTED, Admitted, allows, key_in, touch
 from .metrics import REQUEST_SECONDS
-
-def _presented_key(environ) -> str | None:
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip() or None
-    return environ.get("HTTP_X_API_KEY") or None
-
 
 class SearchFastPath:
     def __init__(self, app, max_body: int, request_id):
@@ -46,7 +39,7 @@ class SearchFastPath:
         return [body]
 
     def _answer(self, environ, started) -> tuple[str, bytes] | None:
-        key = _presented_key(environ)
+        key = key_in(environ)
         if not key or environ.get("CONTENT_TYPE", "").split(";")[0].strip() != "application/json":
             return None
         digest = api_keys.hash_key(key)

@@ -79,9 +79,13 @@ def answer_body(answer: bytes, layer: str, started: float) -> bytes:
     return b'{"results":%s,"layer":"%s","took_ms":%.3f}' % (answer, layer.encode(), took * 1000)
 
 
-def _probe(tenant: str) -> preflight.SearchProbe | None:
+def _prepared_body(tenant: str) -> Prepared | None:
     ok = request.mimetype == "application/json"  # as parse_json demands
-    g.prepared = prepare(tenant, request.get_data(cache=True)) if ok else None
+    return prepare(tenant, request.get_data(cache=True)) if ok else None
+
+
+def _probe(tenant: str) -> preflight.SearchProbe | None:
+    g.prepared = _prepared_body(tenant)
     return g.prepared.probe if g.prepared else None
 
 
@@ -114,13 +118,16 @@ def search():
     started = time.perf_counter()
     tenant = g.tenant
     pre, prepared = g.get("preflight"), g.get("prepared")
-    if pre is None or prepared is None:
-        # A key new to this process, Redis trouble or a bad body: one lookup at a time.
-        req = parse_json(SearchRequest)
-        prepared = prepare(tenant, request.get_data(cache=True))
-        version = cache.get_version(tenant, req.user_id)
+    if prepared is None:
+        prepared = _prepared_body(tenant)
+        if prepared is None:
+            parse_json(SearchRequest)  # raises the precise 400/415/422
+    if pre is None or pre.version is None:
+        # A key new to this process or Redis trouble: the lookups one at a time.
+        user_id = prepared.req.user_id
+        version = cache.get_version(tenant, user_id)
         pre = preflight.Preflight(None, 0, 0, version, search_cache.l1_get(
-            search_cache.l1_key(tenant, req.user_id, version, prepared.qhash)))
+            search_cache.l1_key(tenant, user_id, version, prepared.qhash)))
     hit = cached_answer(tenant, prepared, pre)
     if hit is not None:
         return _respond(hit[1], hit[0], started)

@@ -41,14 +41,8 @@ def compute_summary(facts: list[dict]) -> dict:
     return {"summary": summary, "dislikes": dislikes, "profile": profile}
 
 
-# Straight to the driver: SQLAlchemy's statement building and parameter/result
-# processing cost ~2/3 of a refresh (py-spy), and beat refreshes thousands of children.
-_LOCK = "SELECT pg_advisory_xact_lock(hashtext(%s))"
-_ACTIVE = ("SELECT id::text, category, predicate, object, polarity, importance, text, valid_from"
-           " FROM memories WHERE tenant_id = %s AND user_id = %s AND valid_to IS NULL"
-           " ORDER BY created_at, id")
-_ACTIVE_FIELDS = ("id", "category", "predicate", "object", "polarity", "importance", "text",
-                  "valid_from")
+# Straight to the driver, like the ledger reads: SQLAlchemy's statement building and
+# parameter/result processing cost ~2/3 of a refresh, and beat refreshes thousands.
 _UPSERT = ("INSERT INTO user_favorite_summary (tenant_id, user_id, summary_json, version)"
            " VALUES (%s, %s, %s::jsonb, %s)"
            " ON CONFLICT (tenant_id, user_id) DO UPDATE SET summary_json = EXCLUDED.summary_json,"
@@ -63,10 +57,8 @@ def upsert_summary(conn, tenant: str, user_id: str, version: int) -> dict:
     and refreshes of one child run one at a time, each reading the ledger after the
     previous one committed: concurrent refreshes end with the newest state.
     """
-    conn.exec_driver_sql(_LOCK, (ledger.child_lock_key(tenant, user_id),))
-    facts = [dict(zip(_ACTIVE_FIELDS, r))
-             for r in conn.exec_driver_sql(_ACTIVE, (tenant, user_id)).fetchall()]
-    body = compute_summary(facts)
+    ledger.lock_child(conn, tenant, user_id)
+    body = compute_summary(ledger.active_facts(tenant, user_id, conn))
     last = conn.exec_driver_sql(_UPSERT, (tenant, user_id, json.dumps(body), version)).scalar()
     return {"summary": body, "version": version,
             "last_updated": last.isoformat() if last else None}
