@@ -23,7 +23,7 @@ from pika_mem.facts import fact_id, normalize_object  # noqa: E402
 from pika_mem.pii import mask_pii  # noqa: E402
 from pika_mem.supersession import favorites_view, plan  # noqa: E402
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/data/dev_conversations.jsonl"
+DEFAULT = Path(__file__).resolve().parents[1] / "tests/data/dev_conversations.jsonl"
 
 
 def norm(text: str) -> str:

@@ -22,7 +22,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DEV = ROOT.parent / "shared" / "data" / "dev_conversations.jsonl"
+DEV = ROOT / "tests" / "data" / "dev_conversations.jsonl"
 
 
 def norm(text: str) -> str:

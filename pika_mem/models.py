@@ -28,6 +28,7 @@ jobs = Table(
     Column("status", String(16), nullable=False),
     Column("session_id", String(128)),
     Column("idempotency_key", String(255)),
+    Column("request_fingerprint", String(64)),  # binds the key to its request
     Column("request_id", String(64)),
     # Raw input (PII already masked) until processed; cleared on completion.
     Column("payload", JSONB),

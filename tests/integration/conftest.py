@@ -27,11 +27,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="pika-test-"))
+# PIKA_TEST_SLOT (0-3) gives a run its own database and Redis dbs, so two checkouts can
+# run the suite at once on one machine. Slot 0 is the default.
+_SLOT = int(os.environ.get("PIKA_TEST_SLOT", "0"))
+_DB = "pika_mem_test" + (f"_{_SLOT}" if _SLOT else "")
+_R = {0: 10, 1: 3, 2: 6, 3: 13}[_SLOT]  # make run keeps Redis dbs 0-2
 TEST_ENV = {
-    "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/pika_mem_test",
-    "REDIS_URL": "redis://127.0.0.1:6379/10",
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/11",
-    "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/12",
+    "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{_DB}",
+    "REDIS_URL": f"redis://127.0.0.1:6379/{_R}",
+    "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{_R + 1}",
+    "CELERY_RESULT_BACKEND": f"redis://127.0.0.1:6379/{_R + 2}",
     "PIKA_DATA_DIR": str(DATA_DIR),
     "GRAPH_ENABLED": "true",
     "GRAPH_URI": f"bolt://127.0.0.1:{_free_port()}",

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from conftest import wait_until
 from tasks.app import app as celery_app
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev_conversations.jsonl"
+DEV = Path(__file__).resolve().parents[1] / "data" / "dev_conversations.jsonl"
 
 
 def dev_conversation(conv_id: str) -> dict:
