@@ -1,6 +1,7 @@
 """Memories: extraction jobs, given facts, listing and deletion."""
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from flask import Blueprint, g, request, url_for
@@ -21,15 +22,25 @@ _ERRORS = {"HTTP_400": ErrorEnvelope, "HTTP_401": ErrorEnvelope, "HTTP_403": Err
            "HTTP_413": ErrorEnvelope, "HTTP_422": ErrorEnvelope, "HTTP_503": ErrorEnvelope}
 
 
-def _accept(kind: str, user_id: str, payload: dict, count: int, session_id=None, metadata=None):
+def _fingerprint(kind: str, req) -> str:
+    """What an Idempotency-Key promises: this endpoint, this child, this body."""
+    return hashlib.sha256(f"{kind}\n{req.model_dump_json()}".encode()).hexdigest()
+
+
+def _accept(kind: str, req, payload: dict, count: int, session_id=None, metadata=None):
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key) <= 255:
-        raise ApiError(422, "invalid_fields", "Idempotency-Key must be 1-255 characters.",
-                       {"fields": [{"field": "Idempotency-Key", "message": "1-255 characters"}]})
-    job, created = jobs.create_job(
-        tenant=g.tenant, user_id=user_id, kind=kind, payload=payload, session_id=session_id,
-        metadata=metadata, idempotency_key=key, request_id=g.get("request_id"),
-        messages_count=count)
+    if key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
+        raise ApiError(422, "invalid_fields", "Idempotency-Key must be 1-255 printable characters.",
+                       {"fields": [{"field": "Idempotency-Key", "message": "1-255 printable characters"}]})
+    try:
+        job, created = jobs.create_job(
+            tenant=g.tenant, user_id=req.user_id, kind=kind, payload=payload, session_id=session_id,
+            metadata=metadata, idempotency_key=key, request_id=g.get("request_id"),
+            messages_count=count, fingerprint=_fingerprint(kind, req) if key else None)
+    except jobs.IdempotencyConflict as exc:
+        raise ApiError(409, "idempotency_key_reused",
+                       "This Idempotency-Key was already used for a different request.",
+                       {"job_id": exc.job_id})
     if created:
         enqueue("extraction.extract_facts", [str(job["id"])])
     body = {"job_id": str(job["id"]), "status": job["status"],
@@ -39,19 +50,21 @@ def _accept(kind: str, user_id: str, payload: dict, count: int, session_id=None,
 
 @bp.post("/v1/memories/extract")
 @require("memories:write")
-@documented(json=ExtractRequest, resp={"HTTP_202": JobAccepted, **_ERRORS}, tags=["memories"])
+@documented(json=ExtractRequest, resp={"HTTP_202": JobAccepted, "HTTP_409": ErrorEnvelope, **_ERRORS},
+            tags=["memories"])
 def extract():
     """Accept a conversation; facts are extracted asynchronously (202 + job)."""
     req = parse_json(ExtractRequest)
     # PII never reaches a store, not even the job row.
     messages = [{"role": m.role, "content": mask_pii(m.content)} for m in req.messages]
-    return _accept("extract", req.user_id, {"messages": messages}, len(messages),
+    return _accept("extract", req, {"messages": messages}, len(messages),
                    req.session_id, req.metadata)
 
 
 @bp.post("/v1/memories")
 @require("memories:write")
-@documented(json=FactsRequest, resp={"HTTP_202": JobAccepted, **_ERRORS}, tags=["memories"])
+@documented(json=FactsRequest, resp={"HTTP_202": JobAccepted, "HTTP_409": ErrorEnvelope, **_ERRORS},
+            tags=["memories"])
 def add_facts():
     """Store facts the caller already has, through the pipeline without extraction."""
     req = parse_json(FactsRequest)
@@ -62,7 +75,7 @@ def add_facts():
         if "object" in item:
             item["object"] = mask_pii(item["object"])
         facts.append(item)
-    return _accept("facts", req.user_id, {"facts": facts}, 0)
+    return _accept("facts", req, {"facts": facts}, 0)
 
 
 def _fact_out(row: dict) -> dict:
@@ -80,8 +93,12 @@ def list_memories(user_id: str):
     """A user's active facts, newest first; ?include=history adds superseded ones."""
     user_id = path_user_id(user_id)
     q = parse_query(ListQuery)
-    rows, cursor = ledger.list_facts(g.tenant, user_id, include_history=q.include == "history",
-                                     limit=q.limit, cursor=q.cursor)
+    try:
+        rows, cursor = ledger.list_facts(g.tenant, user_id, include_history=q.include == "history",
+                                         limit=q.limit, cursor=q.cursor)
+    except ledger.BadCursor:
+        raise ApiError(400, "bad_cursor", "cursor is not a next_cursor this service returned.",
+                       {"field": "cursor"})
     return {"user_id": user_id, "memories": [_fact_out(r) for r in rows], "next_cursor": cursor}
 
 

@@ -9,16 +9,45 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pika_mem.facts import CATEGORIES
 
 
+def _storable(value: str) -> str:
+    """Text Postgres can store: no NUL, no lone surrogate (JSON allows both)."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (\\u0000)")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must not contain unpaired surrogates") from None
+    return value
+
+
 def _user_id(value: str) -> str:
     value = unicodedata.normalize("NFC", value)
     if not 1 <= len(value) <= 128:
         raise ValueError("must be 1-128 characters")
     if not value.isprintable() or value != value.strip():
         raise ValueError("must be printable characters without leading/trailing spaces")
+    if "/" in value:
+        # Path routes (/v1/users/{id}/…) could never list or forget such a child.
+        raise ValueError("must not contain '/'")
+    return value
+
+
+def _storable_json(value: Any) -> Any:
+    """Every string (keys too) of a JSON value passes _storable."""
+    if isinstance(value, str):
+        _storable(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _storable(k)
+            _storable_json(v)
+    elif isinstance(value, list):
+        for v in value:
+            _storable_json(v)
     return value
 
 
 UserId = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_user_id)]
+Text = Annotated[str, AfterValidator(_storable)]
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 
 
@@ -28,20 +57,20 @@ class Strict(BaseModel):
 
 class Message(Strict):
     role: Literal["user", "assistant", "system"]
-    content: str = Field(min_length=1, max_length=4000)
+    content: Text = Field(min_length=1, max_length=4000)
 
 
 class ExtractRequest(Strict):
     user_id: UserId
-    session_id: Optional[str] = Field(default=None, min_length=1, max_length=128)
+    session_id: Optional[Text] = Field(default=None, min_length=1, max_length=128)
     messages: list[Message] = Field(min_length=1, max_length=100)
-    metadata: Optional[dict[str, Any]] = None
+    metadata: Optional[Annotated[dict[str, Any], AfterValidator(_storable_json)]] = None
 
 
 class FactIn(Strict):
-    text: str = Field(min_length=1, max_length=1000)
+    text: Text = Field(min_length=1, max_length=1000)
     category: Optional[Category] = None
-    object: Optional[str] = Field(default=None, min_length=1, max_length=500)
+    object: Optional[Text] = Field(default=None, min_length=1, max_length=500)
     polarity: Optional[Literal["+", "-"]] = None
     importance: Optional[int] = Field(default=None, ge=1, le=5)
     lang: Optional[Literal["vi", "en"]] = None
@@ -54,7 +83,7 @@ class FactsRequest(Strict):
 
 class SearchRequest(Strict):
     user_id: UserId
-    query: str = Field(min_length=1, max_length=1000)
+    query: Text = Field(min_length=1, max_length=1000)
     limit: int = Field(default=10, ge=1, le=50)
     categories: Optional[list[Category]] = Field(default=None, min_length=1)
 
@@ -63,7 +92,8 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     include: Optional[Literal["history"]] = None
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: Optional[str] = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
+    cursor: Optional[str] = Field(default=None, max_length=200, pattern=r"^[A-Za-z0-9_-]+$",
+                                  description="next_cursor of the previous page (opaque)")
 
 
 class FavoritesQuery(BaseModel):

@@ -10,7 +10,6 @@ and a cache hit is answered below Flask (api/fastpath.py).
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from .auth import require
 from .errors import ApiError
 from .metrics import CACHE_LOOKUPS, LAYER_SECONDS
 from .openapi import documented
-from .requests import parse_json
+from .requests import loads_bounded, parse_json
 from .schemas import ErrorEnvelope, SearchRequest, SearchResponse
 
 bp = Blueprint("search", __name__)
@@ -45,12 +44,12 @@ class Prepared:
 def prepare(tenant: str, body: bytes) -> Prepared | None:
     """Parse a body for the preflight; None when invalid (the view reports why)."""
     try:
-        data = json.loads(body)
+        data = loads_bounded(body)
         if not isinstance(data, dict):
             return None
         req = SearchRequest.model_validate(data)
-    except (ValueError, ValidationError):
-        return None
+    except (ValueError, ValidationError, RecursionError):
+        return None  # the view answers 400/422 with the reason
     qhash = search_cache.query_hash(req.query, req.limit, req.categories)
     held = _local.get((tenant, req.user_id, qhash))
     return Prepared(req, qhash, preflight.SearchProbe(tenant, req.user_id, qhash,

@@ -18,7 +18,11 @@ def _init_db(_args) -> int:
 
 
 def _create_key(args) -> int:
-    key_id, key = api_keys.create_key(args.tenant, args.name, tuple(args.scopes.split(",")))
+    try:
+        key_id, key = api_keys.create_key(args.tenant, args.name, tuple(args.scopes.split(",")))
+    except ValueError as exc:  # a tenant id that could forge keys, an unknown scope
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps({"id": key_id, "tenant": args.tenant, "key": key}))
     print("The key is shown once; store it now.", file=sys.stderr)
     return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 import uuid
@@ -22,12 +23,29 @@ _CACHE_MAX = 10_000
 _cache: dict[str, tuple[int | None, float, dict]] = {}
 
 
+# Tenant ids become part of Redis keys and file names: no separator, no case games.
+TENANT_RX = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class InvalidTenant(ValueError):
+    pass
+
+
+def check_tenant(tenant: str) -> str:
+    """The tenant id, or InvalidTenant saying what an id may be."""
+    if not isinstance(tenant, str) or not TENANT_RX.fullmatch(tenant):
+        raise InvalidTenant(f"invalid tenant id {tenant!r}: 1-64 characters of a-z, 0-9, '_' "
+                            "and '-', starting with a letter or digit")
+    return tenant
+
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 def create_key(tenant: str, name: str, scopes: tuple[str, ...] = SCOPES) -> tuple[str, str]:
     """Create a key; returns (key id, the key itself — the only time it is seen)."""
+    check_tenant(tenant)
     unknown = set(scopes) - set(SCOPES)
     if unknown:
         raise ValueError(f"unknown scopes: {sorted(unknown)}")

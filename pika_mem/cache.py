@@ -2,9 +2,14 @@
 
 Writes never delete cache keys one by one: they bump ver:{tenant}:{user}, and
 every cached entry is keyed by the version it was computed at.
+
+Every per-child key carries `user_tag(tenant, user)`: the tenant as created (restricted
+to [a-z0-9_-], no separator) and a hash of the user id, so no user id can forge a
+separator and reach another child's or another tenant's keys.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 
 import redis
@@ -34,8 +39,15 @@ def reset_redis() -> None:
     _client = None
 
 
+def user_tag(tenant: str, user_id: str) -> str:
+    """"{tenant}:{hex}" — the user part is hex only, so even a legacy tenant id with a
+    ':' cannot make two (tenant, user) pairs share a key."""
+    digest = hashlib.blake2b(user_id.encode("utf-8"), digest_size=16).hexdigest()
+    return f"{tenant}:{digest}"
+
+
 def version_key(tenant: str, user_id: str) -> str:
-    return f"ver:{tenant}:{user_id}"
+    return f"ver:{user_tag(tenant, user_id)}"
 
 
 def get_version(tenant: str, user_id: str) -> int:

@@ -29,6 +29,8 @@ def get_engine() -> Engine:
                     max_overflow=10,
                     pool_timeout=5,
                     connect_args={"connect_timeout": 3},
+                    # Parameters are a child's words: never in an error message or log.
+                    hide_parameters=True,
                 )
     return _engine
 

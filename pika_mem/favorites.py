@@ -15,7 +15,7 @@ _POSITIVE = ("likes", "favorite", "has")
 
 
 def fav_key(tenant: str, user_id: str, version: int) -> str:
-    return f"fav:{tenant}:{user_id}:{version}"
+    return f"fav:{cache.user_tag(tenant, user_id)}:{version}"
 
 
 def compute_summary(facts: list[dict]) -> dict:

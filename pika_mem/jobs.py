@@ -19,10 +19,19 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class IdempotencyConflict(Exception):
+    """The key was first used with another request (endpoint, child or body)."""
+
+    def __init__(self, job_id: str):
+        super().__init__(job_id)
+        self.job_id = job_id
+
+
 def create_job(*, tenant: str, user_id: str, kind: str, payload: dict, session_id=None,
                metadata=None, idempotency_key=None, request_id=None,
-               messages_count: int = 0) -> tuple[dict, bool]:
-    """Insert a queued job; with an idempotency key, return the first job instead.
+               messages_count: int = 0, fingerprint: str | None = None) -> tuple[dict, bool]:
+    """Insert a queued job; with an idempotency key, return the first job instead —
+    only for the same request (same fingerprint), else IdempotencyConflict.
 
     Returns (job row, created).
     """
@@ -30,7 +39,7 @@ def create_job(*, tenant: str, user_id: str, kind: str, payload: dict, session_i
     row = dict(id=job_id, tenant_id=tenant, user_id=user_id, kind=kind, status="queued",
                session_id=session_id, idempotency_key=idempotency_key,
                request_id=request_id, payload=payload, metadata=metadata,
-               messages_count=messages_count)
+               messages_count=messages_count, request_fingerprint=fingerprint)
     stmt = insert(jobs).values(**row)
     if idempotency_key:
         stmt = stmt.on_conflict_do_nothing(constraint="uq_jobs_tenant_idempotency")
@@ -39,6 +48,10 @@ def create_job(*, tenant: str, user_id: str, kind: str, payload: dict, session_i
         if created is None:
             existing = conn.execute(select(jobs).where(
                 jobs.c.tenant_id == tenant, jobs.c.idempotency_key == idempotency_key)).mappings().one()
+            known = existing["request_fingerprint"]  # None on rows older than fingerprints
+            if (known is not None and known != fingerprint) or existing["user_id"] != user_id \
+                    or existing["kind"] != kind:
+                raise IdempotencyConflict(str(existing["id"]))
             return dict(existing), False
     return dict(created), True
 

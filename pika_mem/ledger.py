@@ -5,10 +5,14 @@ Redis are derived from it and can be rebuilt from it.
 """
 from __future__ import annotations
 
+import base64
+import json
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import and_, delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, and_, delete, func, literal, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import UUID, insert
 
 from . import supersession
 from .db import get_engine
@@ -135,21 +139,46 @@ def is_active(row: dict) -> bool:
     return row["valid_to"] is None
 
 
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(row: dict) -> str:
+    """An opaque page cursor: the (created_at, id) of the last row, base64url JSON."""
+    raw = json.dumps([row["created_at"].isoformat(), str(row["id"])], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """(created_at, id) of a cursor from encode_cursor; BadCursor for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, fid = json.loads(raw)
+        when = datetime.fromisoformat(created)
+        if when.tzinfo is None:
+            raise ValueError("naive time")
+        return when, str(uuid.UUID(fid))
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise BadCursor("not a cursor this service issued") from exc
+
+
 def list_facts(tenant: str, user_id: str, *, include_history: bool = False,
                limit: int = 50, cursor: str | None = None) -> tuple[list[dict], str | None]:
-    """A page of a user's facts, newest first; the cursor is the last id seen."""
+    """A page of a user's facts, newest first. The cursor carries the last row's
+    (created_at, id) and is compared within this tenant's user only: it reveals nothing
+    of any other row."""
     cond = [memories.c.tenant_id == tenant, memories.c.user_id == user_id]
     if not include_history:
         cond.append(memories.c.valid_to.is_(None))
     q = select(*[memories.c[c] for c in PUBLIC_COLUMNS]).where(and_(*cond))
     if cursor:
-        q = q.where(text("(memories.created_at, memories.id) < "
-                         "(SELECT created_at, id FROM memories WHERE id = CAST(:cur AS uuid))")
-                    ).params(cur=cursor)
+        when, last_id = decode_cursor(cursor)
+        q = q.where(tuple_(memories.c.created_at, memories.c.id) < tuple_(
+            literal(when, DateTime(timezone=True)), literal(last_id, UUID(as_uuid=False))))
     q = q.order_by(memories.c.created_at.desc(), memories.c.id.desc()).limit(limit + 1)
     with get_engine().connect() as conn:
         rows = [dict(r) for r in conn.execute(q).mappings()]
-    next_cursor = str(rows[limit - 1]["id"]) if len(rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 

@@ -43,16 +43,17 @@ def _disable_mem0_nlp() -> None:
 
 
 # ---------------------------------------------------------------------- ids
-_SCOPE_ESCAPE = re.compile(r"[%\s]")
+_SCOPE_ESCAPE = re.compile(r"[%\s*]")
 
 
 def scope_user_id(user_id: str) -> str:
     """The user id as stored in mem0's `user_id` payload.
 
     mem0 2.2.1 trims user ids and rejects any containing whitespace ("Bé Na"), while
-    our API accepts printable NFC ids with spaces. Percent-encode '%' and whitespace
-    only: ids without them are stored unchanged; the mapping is deterministic and
-    reversible.
+    our API accepts printable NFC ids with spaces. And "*" is a wildcard to mem0 and to
+    the vector-store filters: the child "*" must never match every child. Percent-encode
+    '%', '*' and whitespace only: ids without them are stored unchanged; the mapping is
+    deterministic and reversible, and no scoped id is ever a pattern.
     """
     return _SCOPE_ESCAPE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), user_id)
 

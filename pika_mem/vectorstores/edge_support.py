@@ -13,6 +13,8 @@ from qdrant_edge import FieldCondition, Filter, MatchAny, MatchExcept, MatchValu
 from . import StoreLockedError
 
 # ---------------------------------------------------------------------- filters
+SCOPE_KEYS = frozenset({"tenant_id", "user_id"})
+
 def _field_condition(key: str, value: Any):
     """mem0 filter value → Edge condition (None for the '*' wildcard)."""
     if isinstance(value, dict):
@@ -31,8 +33,8 @@ def _field_condition(key: str, value: Any):
         if "nin" in value:
             return FieldCondition(key=key, match=MatchExcept(list(value["nin"])))
         raise ValueError(f"unsupported filter operator(s) for {key!r}: {ops}")
-    if value == "*":
-        return None
+    if value == "*" and key not in SCOPE_KEYS:
+        return None  # mem0's wildcard; never for the keys that scope a tenant's child
     if isinstance(value, (list, tuple, set)):
         return FieldCondition(key=key, match=MatchAny(list(value)))
     if isinstance(value, float):
