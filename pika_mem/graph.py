@@ -255,6 +255,15 @@ def neighbours(tenant: str, user_id: str, objects: list[str], limit: int = 10) -
     return _read(work)
 
 
+def fact_ids(tenant: str, user_id: str) -> set[str]:
+    """Ids of the facts whose relationships the graph holds for a child."""
+    def work(tx: ManagedTransaction) -> list:
+        return [r["fid"] for r in tx.run(
+            "MATCH (:Child {tenant_id: $tenant, user_id: $user_id})-[r]->(:Thing) "
+            "RETURN r.fact_id AS fid", tenant=tenant, user_id=user_id)]
+    return {str(f) for f in _read(work) if f}
+
+
 def count_relations(tenant: str, user_id: str) -> int:
     """How many fact relationships the graph holds for a child (operators and tests)."""
     def work(tx: ManagedTransaction) -> int:

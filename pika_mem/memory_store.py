@@ -155,6 +155,11 @@ def delete_user(tenant: str, user_id: str) -> int:
     return n
 
 
+def fact_ids(tenant: str, user_id: str) -> set[str]:
+    """Ids of every point this tenant's child has in the vector store."""
+    return {str(i) for i in get_memory().vector_store.ids(_scope(tenant, user_id))}
+
+
 def count(tenant: str, user_id: str) -> int:
     return get_memory().vector_store.count(_scope(tenant, user_id))
 

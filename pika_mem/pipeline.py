@@ -79,29 +79,9 @@ def extract_job(job_id: str) -> dict | None:
 
 
 def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
-    """Stage 2 (worker-memory): active facts into the vector store and graph, closed ones out."""
-    from . import graph, memory_store  # the model and the store live only in worker-memory
-
-    rows = [r for r in ledger.get_facts(fact_ids) if r["tenant_id"] == tenant]
-    active = [_store_view(r) for r in rows if ledger.is_active(r)]
-    gone = sorted(set(fact_ids) - {a["id"] for a in active})
-    if active:
-        memory_store.add_facts(tenant, user_id, active)
-    if gone:
-        memory_store.delete_facts(tenant, user_id, gone)
-    if graph.enabled():
-        graph.upsert_facts(tenant, user_id, active)
-        for fid in gone:
-            graph.delete_fact(tenant, user_id, fid)
-    log.info("facts embedded", extra={"embedded": len(active), "removed": len(gone)})
-    return len(active)
-
-
-def _store_view(row: dict) -> dict:
-    return {"id": str(row["id"]), "text": row["text"], "category": row["category"],
-            "predicate": row["predicate"], "object": row["object"],
-            "polarity": row["polarity"], "importance": row["importance"],
-            "created_at": row["created_at"].isoformat()}
+    """Stage 2 (worker-memory): the derived stores follow the ledger for these facts."""
+    from . import derived
+    return derived.sync_facts(tenant, user_id, fact_ids)["active"]
 
 
 def finish_job(job_id: str) -> dict | None:

@@ -10,8 +10,7 @@ only one process may do: it refuses while worker-memory holds the lock.
 """
 from __future__ import annotations
 
-from . import cache, favorites, ledger
-from .config import get_settings
+from . import cache, favorites
 from .vectorstores import StoreLockedError
 
 LOCKED_HINT = ("the embedded vector store is open in another process (worker-memory): "
@@ -53,49 +52,10 @@ def flush() -> None:
     memory_store.flush()
 
 
-def _store_view(row: dict) -> dict:
-    return {"id": str(row["id"]), "text": row["text"], "category": row["category"],
-            "predicate": row["predicate"], "object": row["object"],
-            "polarity": row["polarity"], "importance": row["importance"],
-            "created_at": row["created_at"].isoformat()}
-
-
-def _not_active_now(ids: set[str]) -> list[str]:
-    """Of these ids, those whose ledger row is gone or closed (re-read: a fact that
-    became active since this user's facts were read is kept)."""
-    if not ids:
-        return []
-    active = {str(r["id"]) for r in ledger.get_facts(sorted(ids)) if ledger.is_active(r)}
-    return sorted(ids - active)
-
-
-def _graph_fact_ids(tenant: str, user_id: str) -> set[str]:
-    from . import graph
-    with graph.get_driver().session(database=get_settings().graph_database) as session:
-        def work(tx):
-            return [r["fid"] for r in tx.run(
-                "MATCH (:Child {tenant_id: $tenant, user_id: $user_id})-[r]->(:Thing) "
-                "RETURN r.fact_id AS fid", tenant=tenant, user_id=user_id)]
-        return {str(f) for f in session.execute_read(work) if f}
-
-
 def reindex_user(tenant: str, user_id: str, use_graph: bool) -> dict:
-    from . import graph, memory_store
-    active = [_store_view(r) for r in ledger.active_facts(tenant, user_id)]
-    active_ids = {f["id"] for f in active}
-    memory_store.add_facts(tenant, user_id, active)
-    scope = {"user_id": memory_store.scope_user_id(user_id), "tenant_id": tenant}
-    points = set(memory_store.get_memory().vector_store.ids(scope))
-    stale_points = _not_active_now(points - active_ids)
-    if stale_points:
-        memory_store.delete_facts(tenant, user_id, stale_points)
-    stale_rels: list[str] = []
-    if use_graph:
-        graph.upsert_facts(tenant, user_id, active)
-        stale_rels = _not_active_now(_graph_fact_ids(tenant, user_id) - active_ids)
-        for fid in stale_rels:
-            graph.delete_fact(tenant, user_id, fid)
+    """Rebuild one child's derived stores from the ledger, then stale its caches."""
+    from . import derived
+    result = derived.reindex_user(tenant, user_id, use_graph)
     cache.bump_version(tenant, user_id)
     favorites.refresh_summary(tenant, user_id)
-    return {"active": len(active), "removed_points": len(stale_points),
-            "removed_relations": len(stale_rels)}
+    return result

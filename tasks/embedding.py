@@ -16,12 +16,9 @@ def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
 @app.task(name="embedding.delete_facts", acks_late=True, autoretry_for=(Exception,),
           retry_backoff=True, max_retries=10)
 def delete_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
-    """Remove deleted facts from the vector store and graph, then bump the version."""
-    from pika_mem import cache, favorites, graph, memory_store
-    memory_store.delete_facts(tenant, user_id, fact_ids)
-    if graph.enabled():
-        for fid in fact_ids:
-            graph.delete_fact(tenant, user_id, fid)
+    """Deleted facts leave the vector store and graph, then the version is bumped."""
+    from pika_mem import cache, derived, favorites
+    derived.sync_facts(tenant, user_id, fact_ids)
     cache.bump_version(tenant, user_id)
     favorites.refresh_summary(tenant, user_id)
     return len(fact_ids)
@@ -31,8 +28,5 @@ def delete_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
           retry_backoff=True, max_retries=10)
 def delete_user(tenant: str, user_id: str) -> int:
     """A forgotten child leaves the vector store, mem0's history and the graph."""
-    from pika_mem import graph, memory_store
-    n = memory_store.delete_user(tenant, user_id)
-    if graph.enabled():
-        graph.delete_user(tenant, user_id)
-    return n
+    from pika_mem import derived
+    return derived.forget_user(tenant, user_id)
