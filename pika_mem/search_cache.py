@@ -52,7 +52,7 @@ def query_hash(query: str, limit: int, categories: list[str] | None) -> str:
 
 
 def l1_prefix(tenant: str, user_id: str) -> str:
-    return f"search:{tenant}:{user_id}:"
+    return f"search:{cache.user_tag(tenant, user_id)}:"
 
 
 def l1_key(tenant: str, user_id: str, version: int, qhash: str) -> str:

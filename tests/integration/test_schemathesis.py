@@ -26,7 +26,7 @@ def test_generated_requests_never_get_a_server_error(stack, tenant, tmp_path):
            "--workers", "2", "--request-timeout", "20", "--no-color",
            "--header", f"Authorization: Bearer {key}",
            "--report", "junit", "--report-dir", str(tmp_path)]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=1100)
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=1100, cwd=tmp_path)
     out = run.stdout + run.stderr
     print(out[-6000:])
     assert "not_a_server_error" in out or "passed" in out.lower(), out[-3000:]
