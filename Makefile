@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-$(shell cat requirements.txt 2>/dev/null | md5sum | cut -c1-12)
 
-.PHONY: run test venv services db clean-var bench
+.PHONY: run test unit venv services db clean-var bench
 
 venv: $(DEPS)
 
@@ -28,6 +28,10 @@ run: venv services db
 
 test: venv services
 	$(BIN)/python -m pytest -q tests
+
+# The pure tests: no service, no worker, seconds.
+unit: venv
+	$(BIN)/python -m pytest -q tests/unit
 
 bench: venv services db
 	command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk

@@ -53,6 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     from .openapi import spec
     spec.register(app)
-    from .fastpath import SearchFastPath
-    app.wsgi_app = SearchFastPath(app.wsgi_app, MAX_BODY_BYTES, request_id)
+    from .cached_search import CachedSearch
+    app.wsgi_app = CachedSearch(app.wsgi_app, MAX_BODY_BYTES, request_id)
     return app

@@ -5,32 +5,35 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import g, request
 
-from pika_mem import api_keys, preflight, ratelimit
+from pika_mem.access import admission, api_keys, ratelimit
 from pika_mem.config import get_settings
 
 from .errors import ApiError
 
+if TYPE_CHECKING:
+    from .search import Prepared
+
 _TOUCH_EVERY_SECONDS = 60
 _last_touch: dict[str, float] = {}
 
-# The WSGI environ entry where the fast path leaves what it learnt (api/fastpath.py).
+# The WSGI environ entry where the fast path leaves what it learnt (api/cached_search.py).
 ADMITTED = "pika.admitted"
 
 # Given the tenant of a key this process already knows, a view may name the search it
 # is about to make, so that its cache lookups ride on the same Redis round trip.
-Probe = Callable[[str], "preflight.SearchProbe | None"]
+Probe = Callable[[str], "admission.SearchProbe | None"]
 
 
 @dataclass(frozen=True)
 class Admitted:
     """A request the fast path authenticated and counted, then handed on to Flask."""
     digest: str
-    preflight: preflight.Preflight
-    prepared: object = None  # api.search.Prepared, when the body is a valid search
+    preflight: admission.Preflight
+    prepared: "Prepared | None" = None  # when the body is a valid search
 
 
 def key_in(environ) -> str | None:
@@ -61,7 +64,7 @@ def authenticate(probe: Probe | None = None) -> dict:
     else:
         known = api_keys.cached_row(digest)
         search = probe(known["tenant_id"]) if probe is not None and known is not None else None
-        pre = preflight.run(digest[:32], limit, search)
+        pre = admission.run(digest[:32], limit, search)
     if pre.hits > limit.amount:
         raise ApiError(429, "rate_limited",
                        f"Rate limit exceeded ({limit.amount} per {limit.seconds} s); retry later.",

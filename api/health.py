@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
-from pika_mem.cache import get_redis
 from pika_mem.db import get_engine
+from pika_mem.redis_client import get_redis
 from tasks.app import QUEUES, app as celery_app
 
 from .openapi import spec

@@ -1,7 +1,7 @@
 """Job status."""
 from flask import Blueprint, g
 
-from pika_mem import jobs
+from pika_mem.ledger import jobs
 
 from .auth import require
 from .errors import ApiError

@@ -6,8 +6,10 @@ import uuid
 
 from flask import Blueprint, g, request, url_for
 
-from pika_mem import audit, cache, jobs, ledger
-from pika_mem.pii import mask_pii
+from pika_mem.facts.pii import mask_pii
+from pika_mem.ledger import audit, jobs
+from pika_mem.ledger import facts as ledger
+from pika_mem.read import versions
 
 from .auth import require
 from .broker import enqueue
@@ -116,6 +118,6 @@ def delete_memory(memory_id: str):
         raise ApiError(404, "not_found", "No such memory.")
     audit.record(g.tenant, g.api_key["id"], "memory.delete", memory_id)
     # Caches go stale now; the vector follows through worker-memory.
-    cache.bump_version(g.tenant, row["user_id"])
+    versions.bump_version(g.tenant, row["user_id"])
     enqueue("embedding.delete_facts", [g.tenant, row["user_id"], [memory_id]])
     return {"id": memory_id, "deleted": True}

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from pika_mem.facts import CATEGORIES
+from pika_mem.facts.model import CATEGORIES
 
 
 def _storable(value: str) -> str:

@@ -1,12 +1,9 @@
-"""Search: the read path the companion calls before every reply.
+"""POST /v1/search over HTTP: parsing, the RPC to worker-memory, the response.
 
-version tag → L0 (this process) → L1 (Redis) → L2 (favourites summary, when the
-query asks for favourites) → L3/L4 (RPC to worker-memory: embedding cache, then
-mem0/Qdrant) → written back to L1 and L0.
-
-For a key this process already knows, the version tag and the L1 entry come back in
-the same Redis round trip as the key's revocation epoch and rate limit (preflight),
-and a cache hit is answered below Flask (api/fastpath.py).
+Which layer answers (L0 → L1 → L2 → L3/L4) is decided in pika_mem/read/ladder.py. For a
+key this process already knows, the version tag and the L1 entry come back in the same
+Redis round trip as the key's revocation epoch and rate limit (admission), and a cache
+hit is answered below Flask (api/cached_search.py).
 """
 from __future__ import annotations
 
@@ -17,8 +14,9 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from flask import Blueprint, Response, g, request
 from pydantic import ValidationError
 
-from pika_mem import cache, favorites, preflight, query_intent, search_cache
+from pika_mem.access import admission
 from pika_mem.config import get_settings
+from pika_mem.read import ladder
 from tasks.app import app as celery_app
 
 from .auth import require
@@ -29,20 +27,18 @@ from .requests import loads_bounded, parse_json
 from .schemas import ErrorEnvelope, SearchRequest, SearchResponse
 
 bp = Blueprint("search", __name__)
-# (tenant, user, query hash) → (version, answer bytes); only served at the current version.
-_local = search_cache.LocalLRU(get_settings().search_l0_entries)
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A valid search request and the cache lookups it needs."""
+    """A valid search request, the ladder's question and what admission should fetch."""
     req: SearchRequest
-    qhash: str
-    probe: preflight.SearchProbe
+    question: ladder.Question
+    probe: admission.SearchProbe
 
 
 def prepare(tenant: str, body: bytes) -> Prepared | None:
-    """Parse a body for the preflight; None when invalid (the view reports why)."""
+    """Parse a body for admission; None when invalid (the view reports why)."""
     try:
         data = loads_bounded(body)
         if not isinstance(data, dict):
@@ -50,23 +46,16 @@ def prepare(tenant: str, body: bytes) -> Prepared | None:
         req = SearchRequest.model_validate(data)
     except (ValueError, ValidationError, RecursionError):
         return None  # the view answers 400/422 with the reason
-    qhash = search_cache.query_hash(req.query, req.limit, req.categories)
-    held = _local.get((tenant, req.user_id, qhash))
-    return Prepared(req, qhash, preflight.SearchProbe(tenant, req.user_id, qhash,
-                                                      held[0] if held else None))
+    q = ladder.question(tenant, req.user_id, req.query, req.limit, req.categories)
+    return Prepared(req, q, ladder.probe(q))
 
 
-def cached_answer(tenant: str, prepared: Prepared, pre: preflight.Preflight) -> tuple[str, bytes] | None:
+def cached_answer(prepared: Prepared, pre: admission.Preflight) -> tuple[str, bytes] | None:
     """("L0" | "L1", answer) when a cache holds the answer at the current version."""
-    l0_key = (tenant, prepared.req.user_id, prepared.qhash)
-    held = _local.get(l0_key)
-    if held is not None and held[0] == pre.version:
-        return "L0", held[1]
-    if pre.cached is not None:
+    hit = ladder.cached(prepared.question, pre)
+    if hit is not None and hit[0] == "L1":
         CACHE_LOOKUPS.labels("L0", "miss").inc()
-        _local.put(l0_key, (pre.version, pre.cached))
-        return "L1", pre.cached
-    return None
+    return hit
 
 
 def answer_body(answer: bytes, layer: str, started: float) -> bytes:
@@ -83,23 +72,24 @@ def _prepared_body(tenant: str) -> Prepared | None:
     return prepare(tenant, request.get_data(cache=True)) if ok else None
 
 
-def _probe(tenant: str) -> preflight.SearchProbe | None:
+def _probe(tenant: str) -> admission.SearchProbe | None:
     g.prepared = _prepared_body(tenant)
     return g.prepared.probe if g.prepared else None
 
 
-def _rpc(tenant: str, req: SearchRequest) -> list[dict]:
+def _rpc(q: ladder.Question) -> list[dict]:
     deadline = get_settings().search_timeout_seconds
     result = celery_app.send_task(
-        "search.search_memories", args=[tenant, req.user_id, req.query, req.limit, req.categories],
+        "search.search_memories", args=[q.tenant, q.user_id, q.query, q.limit, q.categories],
         expires=deadline)  # never run late for a caller who gave up
     try:
         return result.get(timeout=deadline, propagate=True)
     except CeleryTimeout:
-        result.forget()
         raise ApiError(503, "search_unavailable",
                        f"The search worker did not answer within {deadline:g} s.",
                        {"dependency": "worker-memory"}, {"Retry-After": "2"})
+    finally:
+        result.forget()  # the answer holds the child's facts: it never waits in Redis
 
 
 def _respond(answer: bytes, layer: str, started: float) -> Response:
@@ -115,38 +105,19 @@ def _respond(answer: bytes, layer: str, started: float) -> Response:
 def search():
     """A user's active facts for a query, from the fastest layer that has the answer."""
     started = time.perf_counter()
-    tenant = g.tenant
     pre, prepared = g.get("preflight"), g.get("prepared")
     if prepared is None:
-        prepared = _prepared_body(tenant)
+        prepared = _prepared_body(g.tenant)
         if prepared is None:
             parse_json(SearchRequest)  # raises the precise 400/415/422
     if pre is None or pre.version is None:
-        # A key new to this process or Redis trouble: the lookups one at a time.
-        user_id = prepared.req.user_id
-        version = cache.get_version(tenant, user_id)
-        pre = preflight.Preflight(None, 0, 0, version, search_cache.l1_get(
-            search_cache.l1_key(tenant, user_id, version, prepared.qhash)))
-    hit = cached_answer(tenant, prepared, pre)
+        pre = ladder.lookups(prepared.question)  # a key new to this process, or Redis trouble
+    hit = cached_answer(prepared, pre)
     if hit is not None:
         return _respond(hit[1], hit[0], started)
     CACHE_LOOKUPS.labels("L0", "miss").inc()
     CACHE_LOOKUPS.labels("L1", "miss").inc()
-
-    req, user_id = prepared.req, prepared.req.user_id
-    intent = query_intent.parse(req.query)
-    results, layer = None, "L4"
-    if intent.favorites:
-        record, _ = favorites.read_summary(tenant, user_id)
-        if record is not None:
-            results = search_cache.favorites_answer(record, intent, req.limit, req.categories)
-            layer = "L2" if results is not None else "L4"
-        if results is None:
-            CACHE_LOOKUPS.labels("L2", "miss").inc()
-    if results is None:
-        results = _rpc(tenant, req)
-    answer = search_cache.encode(results)
-    search_cache.l1_put(search_cache.l1_key(tenant, user_id, pre.version, prepared.qhash), answer,
-                        get_settings().search_cache_ttl)
-    _local.put((tenant, user_id, prepared.qhash), (pre.version, answer))
+    layer, answer, tried_l2 = ladder.answer_miss(prepared.question, pre.version, _rpc)
+    if tried_l2 and layer != "L2":
+        CACHE_LOOKUPS.labels("L2", "miss").inc()
     return _respond(answer, layer, started)

@@ -5,8 +5,10 @@ import time
 
 from flask import Blueprint, g
 
-from pika_mem import audit, cache, favorites, ledger
 from pika_mem.db import get_engine
+from pika_mem.ledger import audit
+from pika_mem.ledger import facts as ledger
+from pika_mem.read import favorites, versions
 
 from .broker import enqueue
 from .auth import require
@@ -30,7 +32,7 @@ def get_favorites(user_id: str):
     record, layer = favorites.read_summary(g.tenant, user_id)
     if record is None:
         record = {"summary": favorites.compute_summary(ledger.active_facts(g.tenant, user_id)),
-                  "version": cache.get_version(g.tenant, user_id), "last_updated": None}
+                  "version": versions.get_version(g.tenant, user_id), "last_updated": None}
         layer = "computed"
         enqueue("favorites.refresh_summary", [g.tenant, user_id])
     body = record["summary"]
@@ -55,6 +57,6 @@ def delete_user(user_id: str):
     with get_engine().begin() as conn:
         counts = ledger.delete_user(g.tenant, user_id, conn)
         audit.record(g.tenant, g.api_key["id"], "user.delete", user_id, conn)
-    cache.bump_version(g.tenant, user_id)
+    versions.bump_version(g.tenant, user_id)
     enqueue("embedding.delete_user", [g.tenant, user_id])
     return {"user_id": user_id, "deleted": counts}

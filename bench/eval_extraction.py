@@ -2,7 +2,8 @@
 
 Prints precision / recall / F1 per language and overall (matching rules of
 shared/data/README.md), per-user favourites-summary exactness (conversations replayed
-in seq order through supersession.plan + favorites_view), a PII leak check and
+in seq order through supersession.plan and favorites.compute_summary, as the service
+does), a PII leak check and
 messages/s on one core.
 
     .venv/bin/python bench/eval_extraction.py [path/to/dev_conversations.jsonl]
@@ -14,14 +15,16 @@ import sys
 import time
 import unicodedata
 from collections import defaultdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pika_mem.extraction import extract_facts  # noqa: E402
-from pika_mem.facts import fact_id, normalize_object  # noqa: E402
-from pika_mem.pii import mask_pii  # noqa: E402
-from pika_mem.supersession import favorites_view, plan  # noqa: E402
+from pika_mem.facts.extraction import extract_facts  # noqa: E402
+from pika_mem.facts.model import fact_id, normalize_object  # noqa: E402
+from pika_mem.facts.pii import mask_pii  # noqa: E402
+from pika_mem.facts.supersession import plan  # noqa: E402
+from pika_mem.read.favorites import compute_summary  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests/data/dev_conversations.jsonl"
 
@@ -91,13 +94,15 @@ def main(path: Path) -> int:
         for f in facts:
             new = {"id": fact_id("bench", row["user_id"], f.predicate, f.category, f.object),
                    "category": f.category, "predicate": f.predicate, "object": f.object,
-                   "polarity": f.polarity, "retracts": f.retracts}
+                   "polarity": f.polarity, "retracts": f.retracts, "text": f.text,
+                   "importance": f.importance, "valid_from": datetime.now(timezone.utc)}
             closed = {old for old, _ in plan(view, [new])}
             view[:] = [v for v in view if v["id"] not in closed]
             if all(v["id"] != new["id"] for v in view):
                 view.append(new)
         fav_n += 1
-        got_fav = favorites_view(view)
+        got_fav = {c: [i["object"] for i in items]
+                   for c, items in compute_summary(view)["summary"].items()}
         if same_favorites(got_fav, row["favorites"]):
             fav_ok += 1
         else:

@@ -55,7 +55,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     path = Path(args[0]) if args else DEV
     api = os.environ.get("PIKA_API_URL", "http://127.0.0.1:8000")
-    from pika_mem import api_keys
+    from pika_mem.access import api_keys
     tenant = f"eval-{uuid.uuid4().hex[:8]}"
     _, key = api_keys.create_key(tenant, "eval_search")
     s = requests.Session()

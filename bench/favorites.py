@@ -3,7 +3,7 @@
     .venv/bin/python bench/favorites.py [--users 10000] [--facts 20] [--procs 2]
 
 Seeds users × facts straight into the Postgres ledger (COPY) under a fresh tenant,
-refreshes every summary with `pika_mem.favorites.refresh_summary` in --procs
+refreshes every summary with `pika_mem.read.favorites.refresh_summary` in --procs
 processes (recompute → upsert → Redis warm), then drives GET /v1/users/{id}/favorites
 over HTTP with wrk against the running stack (make run): warm (Redis) and cold (Redis
 copies removed → Postgres). Prints Postgres and Redis memory per 10,000 summaries.
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import run_wrk, show  # noqa: E402
-from pika_mem.facts import FAVORITE_CATEGORIES, fact_id  # noqa: E402
+from pika_mem.facts.model import FAVORITE_CATEGORIES, fact_id  # noqa: E402
 
 
 def seed(tenant: str, users: int, facts: int) -> list[str]:
@@ -50,15 +50,15 @@ def seed(tenant: str, users: int, facts: int) -> list[str]:
 
 def _fresh_clients():
     """A forked child must not share the parent's Postgres and Redis sockets."""
-    from pika_mem.cache import reset_redis
     from pika_mem.db import dispose_engine
+    from pika_mem.redis_client import reset_redis
     dispose_engine()
     reset_redis()
 
 
 def _refresh_slice(args):
     tenant, users, batch = args
-    from pika_mem import favorites
+    from pika_mem.read import favorites
     if batch == 1:
         for user in users:
             favorites.refresh_summary(tenant, user)
@@ -113,9 +113,9 @@ def main():
     args = p.parse_args()
     from sqlalchemy import text
 
-    from pika_mem import api_keys
-    from pika_mem.cache import get_redis
+    from pika_mem.access import api_keys
     from pika_mem.db import get_engine
+    from pika_mem.redis_client import get_redis
     tenant = f"benchfav-{uuid.uuid4().hex[:6]}"
     _, key = api_keys.create_key(tenant, "bench/favorites.py")
     print(f"machine: {os.uname().nodename}, {os.cpu_count()} cores; tenant {tenant}")

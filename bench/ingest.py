@@ -162,7 +162,7 @@ def peak_rss():
     """VmHWM of each Procfile process, summed over its process tree (MiB)."""
     names = {"web": "granian", "worker-extraction": "extraction@", "worker-memory": "memory@",
              "worker-maintenance": "maintenance@", "beat": " beat", "flower": " flower",
-             "graph": "pika_mem.graph_server"}
+             "graph": "pika_mem.index.graph_server"}
     procs = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -221,7 +221,7 @@ def main():
         # The API's own acceptance capacity: the same burst while the pipeline's processes
         # are paused (SIGSTOP), as when a spike lands on a busy cluster; they resume after.
         paused = [int(p) for p in subprocess.run(
-            ["pgrep", "-f", "celery -A tasks worker|pika_mem.graph_server"],
+            ["pgrep", "-f", "celery -A tasks worker|pika_mem.index.graph_server"],
             capture_output=True, text=True).stdout.split()]
         for pid in paused:
             os.kill(pid, signal.SIGSTOP)

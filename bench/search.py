@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import fmt, pct, run_wrk, show  # noqa: E402
-from pika_mem.extraction import lexicon  # noqa: E402
+from pika_mem.facts.extraction import lexicon  # noqa: E402
 
 CATEGORY_TERMS = {"food": lexicon.FOOD, "animal": lexicon.ANIMAL, "color": lexicon.COLOR,
                   "sport": lexicon.SPORT, "toy": lexicon.TOY, "movie": lexicon.MOVIE,
@@ -145,10 +145,10 @@ def plain_mem0_latency(plan, queries, n):
     from mem0.embeddings.configs import EmbedderConfig
 
     from pika_mem.config import Settings
-    from pika_mem.embedding import Embedder, default_model_path
-    from pika_mem.facts import fact_id
-    from pika_mem.memory_store import build_config
-    from pika_mem.vectorstores import register_with_mem0
+    from pika_mem.facts.model import fact_id
+    from pika_mem.index.embedder import default_model_path, Embedder
+    from pika_mem.index.vectors import build_config
+    from pika_mem.index.vectorstores import register_with_mem0
     register_with_mem0()
     tmp = tempfile.mkdtemp(prefix="plain-mem0-")
     settings = Settings(pika_data_dir=tmp)
@@ -185,7 +185,7 @@ def main():
     p.add_argument("--connections", type=int, default=32)
     p.add_argument("--seconds", type=int, default=10)
     args = p.parse_args()
-    from pika_mem import api_keys
+    from pika_mem.access import api_keys
     tenant = f"bench-{uuid.uuid4().hex[:6]}"
     _, key = api_keys.create_key(tenant, "bench/search.py")
 

@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pika_mem.config import Settings  # noqa: E402
-from pika_mem.embedding import Embedder  # noqa: E402
-from pika_mem.vectorstores.edge import EdgeVectorStore  # noqa: E402
+from pika_mem.index.embedder import Embedder  # noqa: E402
+from pika_mem.index.vectorstores.edge import EdgeVectorStore  # noqa: E402
 
 DIMS = 384
 CATEGORIES = ["pet", "food", "movie", "friend", "color", "toy", "sport", "music"]

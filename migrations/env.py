@@ -3,7 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from pika_mem.config import get_settings
-from pika_mem.models import metadata
+from pika_mem.ledger.tables import metadata
 
 config = context.config
 

@@ -1,5 +1,5 @@
 import sys
 
-from .admin import main
+from pika_mem.admin.cli import main
 
 sys.exit(main())

@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-from .config import get_settings
+from pika_mem.config import get_settings
 
 _engine: Engine | None = None
 _lock = threading.Lock()

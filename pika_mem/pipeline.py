@@ -9,11 +9,13 @@ import logging
 
 from sqlalchemy import func, select, update
 
-from . import cache, favorites, jobs, ledger
-from .db import get_engine
-from .extraction import extract_facts
-from .facts import FAVORITE_CATEGORIES, ExtractedFact
-from .models import jobs as jobs_table
+from pika_mem.db import get_engine
+from pika_mem.facts.extraction import extract_facts
+from pika_mem.facts.model import ExtractedFact, FAVORITE_CATEGORIES
+from pika_mem.ledger import jobs
+from pika_mem.ledger import facts as ledger
+from pika_mem.ledger.tables import jobs as jobs_table
+from pika_mem.read import favorites, versions
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +82,8 @@ def extract_job(job_id: str) -> dict | None:
 
 def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
     """Stage 2 (worker-memory): the derived stores follow the ledger for these facts."""
-    from . import derived
-    return derived.sync_facts(tenant, user_id, fact_ids)["active"]
+    from pika_mem.index import sync
+    return sync.sync_facts(tenant, user_id, fact_ids)["active"]
 
 
 def finish_job(job_id: str) -> dict | None:
@@ -95,7 +97,7 @@ def finish_job(job_id: str) -> dict | None:
         return None
     tenant, user_id = job["tenant_id"], job["user_id"]
     jobs.set_status(job_id, "finishing", only_from=("embedding",))
-    version = cache.bump_version(tenant, user_id)
+    version = versions.bump_version(tenant, user_id)
     with get_engine().begin() as conn:
         locked = conn.execute(select(jobs_table.c.status).where(jobs_table.c.id == job_id)
                               .with_for_update()).scalar()

@@ -8,8 +8,8 @@
 2. Chromium renders /workers with the credentials: a screenshot is written, and the
    rendered DOM must list an online worker for every expected node-name prefix
    (`extraction@host` or `extraction-xyz@host`).
-3. Chromium renders /broker: every queue (extraction, embedding, search, favorites,
-   invalidation) must be listed with its length.
+3. Chromium renders /broker: every queue (pika_mem/queues.py) must be listed with its
+   length.
 Retries 2 and 3 until --wait seconds have passed (Flower learns about workers from
 their events). Exit 0 when all holds; 1 naming what is missing; 2 when Flower is not
 reachable; 3 when Chromium is missing and cannot be installed (apt-get, as root).
@@ -32,7 +32,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-QUEUES = ("extraction", "embedding", "search", "favorites", "invalidation")
+sys.path.insert(0, str(ROOT))
+from pika_mem.queues import QUEUES  # noqa: E402  (plain names; imports nothing heavy)
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--disable-dev-shm-usage", "--hide-scrollbars")
@@ -216,7 +217,6 @@ def run(args) -> int:
 
 def _defaults() -> tuple[str, str]:
     try:
-        sys.path.insert(0, str(ROOT))
         from pika_mem.config import get_settings
         s = get_settings()
         return s.flower_user, s.flower_password

@@ -13,15 +13,15 @@ from kombu import Queue
 
 from beat_schedule import build_schedule
 from pika_mem.config import get_settings
+from pika_mem.queues import QUEUES
 
-QUEUES = ("extraction", "embedding", "search", "favorites", "invalidation")
 
 
 def make_app() -> Celery:
     s = get_settings()
     app = Celery("pika_mem", broker=s.celery_broker_url, backend=s.celery_result_backend,
                  include=["tasks.extraction", "tasks.embedding", "tasks.search",
-                          "tasks.pipeline", "tasks.favorites", "tasks.invalidation"])
+                          "tasks.pipeline", "tasks.favorites"])
     app.conf.update(
         task_queues=[Queue(q) for q in QUEUES],
         task_default_queue="extraction",
@@ -31,7 +31,6 @@ def make_app() -> Celery:
             "search.*": {"queue": "search"},
             "favorites.*": {"queue": "favorites"},
             "pipeline.*": {"queue": "favorites"},
-            "invalidation.*": {"queue": "invalidation"},
         },
         task_serializer="json", result_serializer="json", accept_content=["json"],
         # Idempotent tasks ack after running, one message at a time per process.
@@ -68,8 +67,8 @@ app = make_app()
 @worker_process_init.connect
 def _fresh_clients_after_fork(**_):
     """A forked child must not share the parent's sockets."""
-    from pika_mem.cache import reset_redis
     from pika_mem.db import dispose_engine
+    from pika_mem.redis_client import reset_redis
     dispose_engine()
     reset_redis()
     _freeze_startup_objects()
@@ -89,9 +88,9 @@ def _warm_memory_worker(sender=None, **_):
         # Searches are short and latency-bound: a task thread waiting for the GIL behind
         # the consumer loop should not wait out the default 5 ms switch interval.
         sys.setswitchinterval(0.0005)
-        from pika_mem import memory_store
-        memory_store.get_memory()
-        from pika_mem.embedding import get_embedder
+        from pika_mem.index import vectors
+        vectors.get_memory()
+        from pika_mem.index.embedder import get_embedder
         get_embedder().warmup()
     _freeze_startup_objects()
 
@@ -106,10 +105,10 @@ def _freeze_startup_objects() -> None:
 @worker_shutdown.connect
 def _flush_on_shutdown(**_):
     """The embedded store is flushed and its lock released on a clean stop."""
-    if "pika_mem.memory_store" in sys.modules:
-        sys.modules["pika_mem.memory_store"].close()
-    if "pika_mem.graph" in sys.modules:
-        sys.modules["pika_mem.graph"].close()
+    if "pika_mem.index.vectors" in sys.modules:
+        sys.modules["pika_mem.index.vectors"].close()
+    if "pika_mem.index.graph" in sys.modules:
+        sys.modules["pika_mem.index.graph"].close()
 
 
 # Celery logs each task's arguments when received and its return value on success: for

@@ -17,9 +17,10 @@ def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
           retry_backoff=True, max_retries=10)
 def delete_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
     """Deleted facts leave the vector store and graph, then the version is bumped."""
-    from pika_mem import cache, derived, favorites
-    derived.sync_facts(tenant, user_id, fact_ids)
-    cache.bump_version(tenant, user_id)
+    from pika_mem.index import sync
+    from pika_mem.read import favorites, versions
+    sync.sync_facts(tenant, user_id, fact_ids)
+    versions.bump_version(tenant, user_id)
     favorites.refresh_summary(tenant, user_id)
     return len(fact_ids)
 
@@ -28,5 +29,5 @@ def delete_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
           retry_backoff=True, max_retries=10)
 def delete_user(tenant: str, user_id: str) -> int:
     """A forgotten child leaves the vector store, mem0's history and the graph."""
-    from pika_mem import derived
-    return derived.forget_user(tenant, user_id)
+    from pika_mem.index import sync
+    return sync.forget_user(tenant, user_id)

@@ -5,8 +5,9 @@ import logging
 
 from celery import chord
 
-from pika_mem import jobs, pipeline
+from pika_mem import pipeline
 from pika_mem.config import get_settings
+from pika_mem.ledger import jobs
 
 from .app import app
 

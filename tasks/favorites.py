@@ -1,7 +1,7 @@
 """Queue favorites: the materialized summary."""
 from __future__ import annotations
 
-from pika_mem import favorites
+from pika_mem.read import favorites
 
 from .app import app
 

@@ -1,7 +1,8 @@
 """Chord callbacks of the write path (routed to worker-maintenance)."""
 from __future__ import annotations
 
-from pika_mem import jobs, pipeline
+from pika_mem import pipeline
+from pika_mem.ledger import jobs
 
 from .app import app
 

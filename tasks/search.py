@@ -11,12 +11,12 @@ from .app import app
 @app.task(name="search.search_memories", track_started=False, send_events=False)
 def search_memories(tenant: str, user_id: str, query: str, limit: int = 10,
                     categories: list[str] | None = None) -> list[dict]:
-    from pika_mem import search
+    from pika_mem.read import search
     return search.search_active(tenant, user_id, query, limit, categories)
 
 
 @app.task(name="search.count_memories")
 def count_memories(tenant: str, user_id: str) -> int:
     """How many vectors the store holds for a user (operators and tests)."""
-    from pika_mem import memory_store
-    return memory_store.count(tenant, user_id)
+    from pika_mem.index import vectors
+    return vectors.count(tenant, user_id)

@@ -3,49 +3,17 @@ the test database and Redis. Each test works in its own tenant; nothing is mocke
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from conftest import DATA_DIR, ROOT, TEST_ENV, wait_until
-from pika_mem import jobs, ledger
-from pika_mem.facts import ExtractedFact
-
-
-def cli_env(**extra) -> dict:
-    env = {**os.environ, **TEST_ENV, **extra}
-    env["PYTHONPATH"] = str(ROOT)
-    return env
-
-
-def cli(*args, timeout: float = 180, **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pika_mem", *args], cwd=ROOT, env=cli_env(**env),
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def seed(tenant: str, users: list[str], extra: list[ExtractedFact] = ()) -> None:
-    for i, user in enumerate(users):
-        ledger.upsert_facts(tenant, user, [
-            ExtractedFact(category="pet", predicate="likes", object="mèo", text="Thích mèo", lang="vi"),
-            ExtractedFact(category="color", predicate="favorite", object=f"màu {i}",
-                          text=f"Màu yêu thích là màu {i}", lang="vi"),
-            *extra])
-
-
-def summaries(engine, tenant: str) -> set[str]:
-    with engine.connect() as conn:
-        return set(conn.execute(text(
-            "SELECT user_id FROM user_favorite_summary WHERE tenant_id = :t"), {"t": tenant}).scalars())
-
-
-def checkpoint(command: str, tenant: str | None, data_dir: Path = DATA_DIR) -> dict:
-    from pika_mem.resumable import checkpoint_path
-    return json.loads(checkpoint_path(command, tenant, data_dir).read_text())
+from helpers import ROOT, checkpoint, cli, cli_env, seed, summaries, wait_until
+from pika_mem.facts.model import ExtractedFact
+from pika_mem.ledger import jobs
+from pika_mem.ledger import facts as ledger
 
 
 # ---------------------------------------------------------------------- refresh-favorites
@@ -188,6 +156,6 @@ def test_stats_prints_json_counts(database, tenant):
 
 
 def test_stats_queue_names_match_the_celery_app():
-    from pika_mem.stats import QUEUES as core
-    from tasks.app import QUEUES
-    assert core == QUEUES
+    from pika_mem.queues import QUEUES as core
+    from tasks.app import app
+    assert {q.name for q in app.conf.task_queues} == set(core)

@@ -8,16 +8,14 @@ import subprocess
 import sys
 import textwrap
 
-
-from conftest import ROOT
-from pika_mem import ledger
-from pika_mem.facts import ExtractedFact
-from test_admin import checkpoint, cli, cli_env, seed, summaries
+from helpers import ROOT, checkpoint, cli, cli_env, seed, summaries
+from pika_mem.facts.model import ExtractedFact
+from pika_mem.ledger import facts as ledger
 
 # ---------------------------------------------------------------------- reindex
 _STORE_PROBE = textwrap.dedent("""
     import json, sys
-    from pika_mem import memory_store as ms
+    from pika_mem.index import vectors as ms
     tenant, users = sys.argv[1], sys.argv[2:]
     mem = ms.get_memory()
     out = {u: sorted(mem.vector_store.ids({"user_id": ms.scope_user_id(u), "tenant_id": tenant}))
@@ -28,7 +26,7 @@ _STORE_PROBE = textwrap.dedent("""
 
 _STORE_HOLDER = textwrap.dedent("""
     import sys
-    from pika_mem import memory_store as ms
+    from pika_mem.index import vectors as ms
     ms.get_memory()
     print("open", flush=True)
     sys.stdin.readline()
@@ -63,8 +61,8 @@ def test_reindex_rebuilds_vectors_from_the_ledger(database, tenant, tmp_path):
     ledger.upsert_facts(tenant, "an", [ExtractedFact(category="name", predicate="name", object="Bình")])
     gone = ledger.active_facts(tenant, "Bé Na")[0]["id"]
     ledger.delete_fact(tenant, gone)
-    from pika_mem import cache
-    version = cache.get_version(tenant, "an")
+    from pika_mem.read import versions
+    version = versions.get_version(tenant, "an")
 
     second = cli("reindex", "--tenant", tenant, "-q", **env)
     assert second.returncode == 0, second.stderr
@@ -72,7 +70,7 @@ def test_reindex_rebuilds_vectors_from_the_ledger(database, tenant, tmp_path):
     assert {u: ids[u] for u in users} == {u: active_ids(tenant, u) for u in users}
     assert len(ids["an"]) == 3 and set(before) - set(ids["an"])  # An's old name left
     assert gone not in ids["Bé Na"] and len(ids["Bé Na"]) == 2
-    assert cache.get_version(tenant, "an") > version
+    assert versions.get_version(tenant, "an") > version
     assert checkpoint("reindex", tenant, tmp_path / "data")["status"] == "complete"
     assert {"an", "Bé Na"} <= summaries(database, tenant)
 
@@ -98,7 +96,7 @@ def test_reindex_refuses_while_the_store_is_open_elsewhere(database, tenant, tmp
 
 def test_reindex_rebuilds_the_graph_too(database, tenant, tmp_path):
     """With a graph server (the embedded ArcadeDB, on its own port and data dir)."""
-    from conftest import Stack, free_port
+    from helpers import Stack, free_port
     data = tmp_path / "data"
     graph_env = {"PIKA_DATA_DIR": str(data), "GRAPH_URI": f"bolt://127.0.0.1:{free_port()}"}
 
@@ -118,7 +116,7 @@ def test_reindex_rebuilds_the_graph_too(database, tenant, tmp_path):
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["removed_relations"] == 1
         probe = subprocess.run(
-            [sys.executable, "-c", "import sys; from pika_mem import graph; "
+            [sys.executable, "-c", "import sys; from pika_mem.index import graph; "
              "print(graph.count_relations(sys.argv[1], 'an'), "
              "sorted(n['object'] for n in graph.neighbours(sys.argv[1], 'an', ['mèo'])))", tenant],
             cwd=ROOT, env=cli_env(**env), capture_output=True, text=True, timeout=120)

@@ -1,30 +1,20 @@
-"""Refused requests: the documented status, the error envelope, and nothing written."""
+"""Refused requests: the documented status, the error envelope, and nothing written.
+
+HTTP alone decides these, so they run through the Flask test client against the real
+Postgres and Redis, without workers, graph or an HTTP server.
+"""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+
+from helpers import envelope, fields, nothing_written
 
 GOOD = {"user_id": "kid-v", "messages": [{"role": "user", "content": "I like cats."}]}
 
 
-def nothing_written(database, tenant):
-    with database.connect() as conn:
-        jobs = conn.execute(text("SELECT count(*) FROM jobs WHERE tenant_id = :t"), {"t": tenant}).scalar()
-        mems = conn.execute(text("SELECT count(*) FROM memories WHERE tenant_id = :t"), {"t": tenant}).scalar()
-    return jobs == 0 and mems == 0
-
-
-def envelope(resp, status, code=None):
-    assert resp.status_code == status, resp.text
-    err = resp.json()["error"]
-    assert set(err) == {"code", "message", "details"} and err["message"]
-    if code:
-        assert err["code"] == code
-    return err
-
-
-def fields(err):
-    return {f["field"] for f in err["details"]["fields"]}
+@pytest.fixture()
+def api(client):
+    return client
 
 
 def test_bad_json_is_400(api, database):
@@ -74,20 +64,17 @@ def test_unknown_job_and_route_are_404_envelopes(api):
     envelope(api.get(api.base + "/v1/nothing-here", timeout=5), 404, "not_found")
 
 
-def test_no_key_is_401_and_wrong_scope_is_403(api, stack):
-    import requests
-    from pika_mem import api_keys
-    envelope(requests.post(stack.api_url + "/v1/memories/extract", json=GOOD, timeout=5), 401, "unauthorized")
-    envelope(requests.post(stack.api_url + "/v1/memories/extract", json=GOOD, timeout=5,
-                           headers={"X-API-Key": "pk_nope"}), 401)
+def test_no_key_is_401_and_wrong_scope_is_403(api, flask_app):
+    from pika_mem.access import api_keys
+    http = flask_app.test_client()
+    envelope(http.post("/v1/memories/extract", json=GOOD), 401, "unauthorized")
+    envelope(http.post("/v1/memories/extract", json=GOOD, headers={"X-API-Key": "pk_nope"}), 401)
     _, reader = api_keys.create_key(api.tenant, "reader", ("memories:read",))
-    envelope(requests.post(stack.api_url + "/v1/memories/extract", json=GOOD, timeout=5,
-                           headers={"X-API-Key": reader}), 403, "forbidden")
+    envelope(http.post("/v1/memories/extract", json=GOOD, headers={"X-API-Key": reader}), 403, "forbidden")
 
 
-def test_openapi_is_generated_from_the_schemas(stack):
-    import requests
-    doc = requests.get(stack.api_url + "/openapi.json", timeout=5).json()
+def test_openapi_is_generated_from_the_schemas(flask_app):
+    doc = flask_app.test_client().get("/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     assert "/v1/memories/extract" in doc["paths"] and "/v1/jobs/{job_id}" in doc["paths"]
     schemas = doc["components"]["schemas"]

@@ -6,11 +6,11 @@ import subprocess
 import sys
 import unicodedata
 
-from conftest import DATA_DIR, ROOT, wait_until
-from pika_mem import favorites, ledger
-from pika_mem.facts import ExtractedFact
+from helpers import DATA_DIR, DEV, ROOT, post_extract, wait_job, wait_until
+from pika_mem.facts.model import ExtractedFact
+from pika_mem.ledger import facts as ledger
+from pika_mem.read import favorites
 from tasks.app import app as celery_app
-from test_ingestion import DEV, post_extract, wait_job
 
 
 def norm(text):

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import ROOT, TEST_ENV, WORKERS, free_port, wait_until
+from helpers import ROOT, TEST_ENV, WORKERS, free_port, wait_until
 
 # This test's own broker database (the suite uses 10-12). Nothing is ever sent to it,
 # so it is never flushed (a concurrent run of this test shares it harmlessly).
@@ -99,7 +99,7 @@ def test_flower_requires_auth_and_shows_workers_and_queues(flower):
     assert "Flower check passed" in done.stdout
     for node in nodes.values():
         assert node in done.stdout
-    for queue in ("extraction", "embedding", "search", "favorites", "invalidation"):
+    for queue in ("extraction", "embedding", "search", "favorites"):
         assert f"{queue}=" in done.stdout
     assert shot.exists() and shot.stat().st_size > 10_000  # a real 1400x900 render
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

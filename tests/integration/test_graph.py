@@ -1,6 +1,6 @@
 """Graph store against a real Bolt server: the embedded ArcadeDB graph server.
 
-Starts `python -m pika_mem.graph_server` as a subprocess on free ports under a
+Starts `python -m pika_mem.index.graph_server` as a subprocess on free ports under a
 temporary PIKA_DATA_DIR. Run from the repository root:
 
     .venv/bin/python -m pytest tests/integration/test_graph.py
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_until
+from helpers import wait_until
 from neo4j import GraphDatabase
 from neo4j.exceptions import ConstraintError, ServiceUnavailable
 
-from pika_mem import graph
 from pika_mem.config import Settings
-from pika_mem.facts import fact_id
+from pika_mem.facts.model import fact_id
+from pika_mem.index import graph
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-graph-pw"
@@ -47,7 +47,7 @@ def server(tmp_path_factory):
                PYTHONPATH=str(ROOT))
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pika_mem.graph_server", "--http-port", str(_free_port())],
+            [sys.executable, "-m", "pika_mem.index.graph_server", "--http-port", str(_free_port())],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     settings = Settings(graph_uri=uri, graph_password=PASSWORD, pika_data_dir=str(data))

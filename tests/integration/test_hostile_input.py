@@ -10,11 +10,9 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from conftest import wait_until
-from pika_mem import api_keys
-from pika_mem.models import api_keys as api_keys_table
-from test_api_validation import envelope, fields, nothing_written
-from test_ingestion import count_vectors, post_extract, search_rpc, wait_job
+from helpers import count_vectors, envelope, fields, nothing_written, post_extract, search_rpc, wait_job, wait_until
+from pika_mem.access import api_keys
+from pika_mem.ledger.tables import api_keys as api_keys_table
 
 
 def _given(api, user_id, *facts):
@@ -48,8 +46,8 @@ def test_tenant_ids_that_could_forge_keys_are_refused_at_creation(tenant_id):
 
 
 def test_cli_refuses_a_bad_tenant_with_a_clear_error(capsys):
-    from pika_mem import admin
-    assert admin.main(["create-key", "--tenant", "x:b", "--name", "forger"]) == 2
+    from pika_mem.admin import cli
+    assert cli.main(["create-key", "--tenant", "x:b", "--name", "forger"]) == 2
     assert "invalid tenant id" in capsys.readouterr().err
 
 

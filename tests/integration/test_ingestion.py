@@ -1,52 +1,9 @@
 """The write path end to end: HTTP → job → extraction → embedding chord → completed."""
 from __future__ import annotations
 
-import json
 import uuid
-from pathlib import Path
 
-from sqlalchemy import text
-
-from conftest import wait_until
-from tasks.app import app as celery_app
-
-DEV = Path(__file__).resolve().parents[1] / "data" / "dev_conversations.jsonl"
-
-
-def dev_conversation(conv_id: str) -> dict:
-    for line in DEV.read_text().splitlines():
-        conv = json.loads(line)
-        if conv["id"] == conv_id:
-            return conv
-    raise KeyError(conv_id)
-
-
-def post_extract(api, user_id, messages, **headers):
-    return api.post(api.base + "/v1/memories/extract", json={"user_id": user_id, "messages": messages},
-                    headers=headers, timeout=10)
-
-
-def wait_job(api, job_id, status="completed", timeout=60):
-    def reached():
-        body = api.get(f"{api.base}/v1/jobs/{job_id}", timeout=5).json()
-        if body["status"] == "failed" and status != "failed":
-            raise AssertionError(f"job failed: {body['error']}")
-        return body if body["status"] == status else None
-    return wait_until(reached, timeout=timeout, what=f"job {job_id} {status}")
-
-
-def rows(database, sql, **params):
-    with database.connect() as conn:
-        return conn.execute(text(sql), params).mappings().all()
-
-
-def search_rpc(tenant, user_id, query, limit=10):
-    return celery_app.send_task("search.search_memories",
-                                args=[tenant, user_id, query, limit, None]).get(timeout=20)
-
-
-def count_vectors(tenant, user_id):
-    return celery_app.send_task("search.count_memories", args=[tenant, user_id]).get(timeout=20)
+from helpers import count_vectors, dev_conversation, post_extract, rows, search_rpc, wait_job, wait_until
 
 
 def test_dev_conversation_completes_and_is_searchable_for_that_user_only(api, database):
@@ -76,7 +33,7 @@ def test_dev_conversation_completes_and_is_searchable_for_that_user_only(api, da
     assert {m["object"] for m in listed["memories"]} == {f["object"] for f in facts}
 
     # The graph (Bolt) holds the same facts, under this tenant only.
-    from pika_mem import graph
+    from pika_mem.index import graph
     assert graph.count_relations(api.tenant, "be-an") == len(facts)
     assert graph.count_relations("other-tenant", "be-an") == 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from test_ingestion import post_extract, wait_job
+from helpers import post_extract, wait_job
 
 
 def json_lines(path):
@@ -28,7 +28,7 @@ def test_request_id_follows_the_job_into_every_stage(api, stack):
             if e.get("request_id") == rid:
                 events.setdefault(name, []).append(e["event"])
     assert "job extracted" in events.get("extraction", [])
-    assert "facts embedded" in events.get("memory", [])
+    assert "derived stores synced" in events.get("memory", [])
     assert "job completed" in events.get("maintenance", [])
     for name in ("extraction", "memory", "maintenance"):
         assert secret not in (stack.logs / f"worker-{name}.log").read_text(errors="ignore")

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import redis
 
-from pika_mem import memory_store as ms
 from pika_mem.config import Settings
-from pika_mem.embedding import Embedder
-from pika_mem.facts import fact_id
-from pika_mem.vectorstores import StoreLockedError
-from pika_mem.vectorstores.edge import EdgeVectorStore
+from pika_mem.facts.model import fact_id
+from pika_mem.index import vectors as ms
+from pika_mem.index.embedder import Embedder
+from pika_mem.index.vectorstores import StoreLockedError
+from pika_mem.index.vectorstores.edge import EdgeVectorStore
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -159,8 +159,8 @@ def test_second_open_while_locked_fails_clearly(settings):
         EdgeVectorStore(collection_name=settings.qdrant_collection, embedding_model_dims=384, path=str(base))
 
     script = textwrap.dedent(f"""
-        from pika_mem.vectorstores import StoreLockedError
-        from pika_mem.vectorstores.edge import EdgeVectorStore
+        from pika_mem.index.vectorstores import StoreLockedError
+        from pika_mem.index.vectorstores.edge import EdgeVectorStore
         try:
             EdgeVectorStore(collection_name={settings.qdrant_collection!r}, embedding_model_dims=384,
                             path={str(base)!r})

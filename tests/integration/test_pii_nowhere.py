@@ -7,8 +7,7 @@ import sqlite3
 import redis
 from sqlalchemy import text
 
-from conftest import DATA_DIR, TEST_ENV
-from test_ingestion import DEV, post_extract, search_rpc, wait_job
+from helpers import DATA_DIR, DEV, TEST_ENV, post_extract, search_rpc, wait_job
 
 
 def test_must_not_store_strings_appear_nowhere(api, database):

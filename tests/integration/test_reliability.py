@@ -6,10 +6,9 @@ import time
 import requests
 from sqlalchemy import text
 
-from conftest import wait_until
-from pika_mem import api_keys
+from helpers import count_vectors, wait_job, wait_until
+from pika_mem.access import api_keys
 from tasks.app import app as celery_app
-from test_ingestion import count_vectors, wait_job
 
 
 def test_broker_down_at_enqueue_gives_honest_202_and_the_reaper_completes_it(stack, database, tenant):
@@ -77,7 +76,7 @@ def test_worker_killed_mid_embedding_completes_after_restart_without_duplicates(
 
 def test_a_job_that_cannot_be_processed_fails_with_a_clear_error(api, database):
     # A row the API would never write (it validates), as a bug or a bad migration might leave.
-    from pika_mem import jobs
+    from pika_mem.ledger import jobs
     job, _ = jobs.create_job(tenant=api.tenant, user_id="kid-bad", kind="facts",
                              payload={"facts": [{"no_text": True}]})
     celery_app.send_task("extraction.extract_facts", args=[str(job["id"])])

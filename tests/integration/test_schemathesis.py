@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pika_mem import api_keys
+from pika_mem.access import api_keys
 
 CASES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100"))
 

@@ -6,10 +6,8 @@ import time
 import pytest
 import requests
 
-from conftest import wait_until
-from pika_mem import api_keys
-from test_ingestion import dev_conversation, post_extract, wait_job
-from test_tenants import session_for
+from helpers import dev_conversation, post_extract, session_for, wait_job, wait_until
+from pika_mem.access import api_keys
 
 
 def search(api, user_id, query, **extra):
@@ -67,7 +65,7 @@ def test_favourites_question_is_answered_from_the_summary(api):
 
 def test_one_users_facts_never_reach_another_user_or_tenant(api, stack):
     import requests
-    from pika_mem import api_keys
+    from pika_mem.access import api_keys
     add_facts(api, "kid-a", [{"text": "Loves broccoli", "category": "food", "object": "broccoli"}])
     assert "broccoli" in objects(search(api, "kid-a", "food"))
     assert search(api, "kid-b", "food").json()["results"] == []
@@ -114,7 +112,7 @@ def test_search_worker_down_gives_503_within_the_deadline_and_cache_hits_still_s
 
 
 def test_cached_answers_stop_at_once_for_a_revoked_key(api, stack):
-    """Cache hits are answered below Flask (api/fastpath.py); they still check the key."""
+    """Cache hits are answered below Flask (api/cached_search.py); they still check the key."""
     add_facts(api, "kid-rev", [{"text": "Loves yo-yos", "category": "toy", "object": "yo-yos"}])
     key_id, key = api_keys.create_key(api.tenant, "reader", ("memories:read",))
     reader = session_for(stack.api_url, key)

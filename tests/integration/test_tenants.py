@@ -5,17 +5,10 @@ import re
 
 import requests
 
-from pika_mem import api_keys
-from test_ingestion import post_extract, wait_job
+from pika_mem.access import api_keys
+from helpers import post_extract, session_for, wait_job
 
 DUMMY_ID = "00000000-0000-0000-0000-000000000000"
-
-
-def session_for(base, key):
-    s = requests.Session()
-    s.headers["Authorization"] = f"Bearer {key}"
-    s.base = base
-    return s
 
 
 def test_same_user_id_in_two_tenants_never_meets(api, stack, tenant):
@@ -103,8 +96,7 @@ def test_metrics_carry_no_tenant_or_user_ids(api, stack):
 def test_admin_key_forgets_a_whole_child_and_others_may_not(api, stack, tenant, database):
     from sqlalchemy import text
 
-    from conftest import wait_until
-    from test_ingestion import count_vectors
+    from helpers import count_vectors, wait_until
     wait_job(api, post_extract(api, "kid-forget", [
         {"role": "user", "content": "I have a dog. I love pizza."}]).json()["job_id"])
     _, reader = api_keys.create_key(tenant, "reader", ("memories:read", "memories:write"))

@@ -124,7 +124,7 @@ def test_app_commands_are_procfile_shapes_or_admin_commands(services):
         args = argv(services[name])
         assert args, f"{name} has no command"
         if args[:3] == ["python", "-m", "pika_mem"]:
-            from pika_mem.admin import commands
+            from pika_mem.admin.cli import commands
             assert args[3] in commands(), f"{name}: unknown admin command {args[3]}"
             continue
         assert shape(args) in known, f"{name}: {args} matches no Procfile command shape"

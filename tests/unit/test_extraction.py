@@ -1,10 +1,9 @@
 """Rule extractor: each construction in both languages, context, retraction, chatter."""
-import time
 
 import pytest
 
-from pika_mem.extraction import extract_facts
-from pika_mem.facts import CATEGORIES, normalize_object
+from pika_mem.facts.extraction import extract_facts
+from pika_mem.facts.model import normalize_object, CATEGORIES
 
 
 def facts_of(*turns):
@@ -230,14 +229,3 @@ def test_pii_is_masked_before_extraction():
     facts = facts_of("My name is Leo and my email is leo@example.com, call 0912345678.")
     joined = " ".join(f.object + " " + f.text for f in facts)
     assert "leo@example.com" not in joined and "0912345678" not in joined
-
-
-def test_throughput_is_at_least_2000_messages_per_second():
-    convo = [{"role": "assistant", "content": "What's your favourite colour?"},
-             {"role": "user", "content": "Pink! I also love dinosaurs and I'm 7 years old."},
-             {"role": "user", "content": "Con thích ăn kem dâu nhất, và con sợ con gián lắm."}]
-    start, n = time.perf_counter(), 0
-    while time.perf_counter() - start < 0.3:
-        extract_facts(convo)
-        n += len(convo)
-    assert n / (time.perf_counter() - start) >= 2000

@@ -1,7 +1,7 @@
 """PII masking: what must go, and what must stay."""
 import pytest
 
-from pika_mem.pii import mask_pii
+from pika_mem.facts.pii import mask_pii
 
 
 @pytest.mark.parametrize("text,expected", [

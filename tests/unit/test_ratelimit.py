@@ -1,7 +1,7 @@
 """Rate-limit specs and fixed windows (pure logic)."""
 import pytest
 
-from pika_mem import ratelimit
+from pika_mem.access import ratelimit
 
 
 @pytest.mark.parametrize("spec, amount, seconds", [

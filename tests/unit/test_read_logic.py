@@ -1,9 +1,9 @@
 """Pure read-path logic: query intent, re-ranking, the L2 favourites answer."""
 from __future__ import annotations
 
-from pika_mem import query_intent
-from pika_mem.search import rerank
-from pika_mem.search_cache import favorites_answer
+from pika_mem.read import query_intent
+from pika_mem.read.cache_layers import favorites_answer
+from pika_mem.read.search import rerank
 
 
 def test_intent_names_categories_strongest_first_in_both_languages():

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pika_mem.config import Settings, _from_env, env_var_names
-from pika_mem.favorites import compute_summary
-from pika_mem.jobs import describe
+from pika_mem.config import _from_env, env_var_names, Settings
+from pika_mem.ledger.jobs import describe
+from pika_mem.read.favorites import compute_summary
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

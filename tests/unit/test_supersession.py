@@ -1,6 +1,17 @@
-"""Supersession plan and the favourites view: pure functions over dicts."""
-from pika_mem.facts import normalize_object
-from pika_mem.supersession import favorites_view, plan
+"""Supersession plan, and the favourites summary of what it leaves: pure functions."""
+from datetime import datetime, timezone
+
+from pika_mem.facts.model import normalize_object
+from pika_mem.facts.supersession import plan
+from pika_mem.read.favorites import compute_summary
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def favorites_view(active: list[dict]) -> dict[str, list[str]]:
+    """The objects of the summary production builds from these active facts."""
+    rows = [dict(f, text=f["object"], importance=3, valid_from=T0) for f in active]
+    return {c: [i["object"] for i in items] for c, items in compute_summary(rows)["summary"].items()}
 
 
 def fact(id, category, predicate, obj, polarity="+", retracts=False):

@@ -1,0 +1,1 @@
+"""Operators' tools: CLI, batch runner, reindex, stats, migrations, retrying failed jobs."""

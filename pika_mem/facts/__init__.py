@@ -1,0 +1,1 @@
+"""Facts: the fact model, PII masking, supersession, extraction (rules)."""

@@ -1,0 +1,1 @@
+"""The system of record in Postgres: facts, jobs, audit, the tables."""

@@ -1,0 +1,1 @@
+"""The read path: search, cache layers and version tags, query intent, favourites."""
