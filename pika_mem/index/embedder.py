@@ -24,7 +24,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from pika_mem.config import get_settings, Settings
+from pika_mem.config import Settings, get_settings
+from pika_mem.lazy import Lazy
 
 log = logging.getLogger(__name__)
 
@@ -228,15 +229,9 @@ class Embedder:
             self._lru.clear()
 
 
-_embedder: Optional[Embedder] = None
-_embedder_lock = threading.Lock()
+_embedder: Lazy[Embedder] = Lazy(lambda: Embedder())
 
 
 def get_embedder() -> Embedder:
     """The process-wide embedder (one model per process)."""
-    global _embedder
-    if _embedder is None:
-        with _embedder_lock:
-            if _embedder is None:
-                _embedder = Embedder()
-    return _embedder
+    return _embedder.get()
