@@ -51,6 +51,9 @@ class Settings:
     prometheus_multiproc_dir: str = ""
     search_cache_ttl: int = 3600
     search_l0_entries: int = 10_000
+    # "queue=soft:hard" seconds per queue (0 soft: none); a queue not named keeps this default.
+    task_time_limits: str = ("extraction=60:90,embedding=120:180,search=5:10,"
+                             "favorites=120:180,invalidation=30:60")
 
     @property
     def data_dir(self) -> Path:

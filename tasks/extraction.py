@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from celery import chord
+from celery.exceptions import SoftTimeLimitExceeded
 
 from pika_mem import jobs, pipeline
 from pika_mem.config import get_settings
@@ -14,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 @app.task(name="extraction.extract_facts", acks_late=True, autoretry_for=(OSError,),
-          retry_backoff=True, max_retries=5)
+          retry_backoff=True, max_retries=5, job_stage="extraction")
 def extract_facts(job_id: str) -> dict | None:
     """Kickoff: extract, write the ledger, fan the facts out to embedding batches."""
     from .embedding import embed_facts
@@ -22,6 +23,8 @@ def extract_facts(job_id: str) -> dict | None:
 
     try:
         plan = pipeline.extract_job(job_id)
+    except SoftTimeLimitExceeded:
+        raise  # the job is failed naming the limit (LimitedTask.on_failure)
     except Exception as exc:  # a bug or bad data: say so on the job, do not loop
         if not isinstance(exc, OSError):
             jobs.mark_failed(job_id, f"extraction failed: {type(exc).__name__}: {exc}")
