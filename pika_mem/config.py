@@ -54,6 +54,9 @@ class Settings:
     # "queue=soft:hard" seconds per queue (0 soft: none); a queue not named keeps this default.
     task_time_limits: str = ("extraction=60:90,embedding=120:180,search=5:10,"
                              "favorites=120:180,invalidation=30:60")
+    # After this many re-enqueues (each waiting twice as long as the one before) a stuck
+    # job is failed instead.
+    reaper_max_attempts: int = 5
 
     @property
     def data_dir(self) -> Path:

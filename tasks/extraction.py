@@ -46,14 +46,19 @@ def extract_facts(job_id: str) -> dict | None:
 @app.task(name="extraction.requeue_stuck_jobs", acks_late=True)
 def requeue_stuck_jobs(older_than_seconds: int | None = None) -> int:
     """Beat: re-enqueue jobs still queued (their kickoff was lost, e.g. broker down) and
-    jobs stalled mid-pipeline; every stage is idempotent, so a rerun is harmless."""
+    jobs stalled mid-pipeline (every stage is idempotent, so a rerun is harmless), each
+    after twice the wait of its previous attempt; fail those past REAPER_MAX_ATTEMPTS.
+    Returns how many were re-enqueued."""
     s = get_settings()
     if older_than_seconds is None:
         older_than_seconds = s.reaper_stuck_seconds
-    stuck = jobs.stuck_jobs(older_than_seconds) + jobs.stalled_jobs(s.reaper_stalled_seconds)
-    for job_id in stuck:
-        jobs.note_enqueue_attempt(job_id)
+    due = jobs.claim_stuck_jobs(older_than_seconds, s.reaper_stalled_seconds,
+                                s.reaper_max_attempts)
+    for job_id in due.requeue:
         extract_facts.apply_async(args=[job_id])
-    if stuck:
-        log.warning("re-enqueued stuck jobs", extra={"count": len(stuck)})
-    return len(stuck)
+    if due.requeue:
+        log.warning("re-enqueued stuck jobs", extra={"count": len(due.requeue)})
+    if due.given_up:
+        log.error("gave up on stuck jobs", extra={"count": len(due.given_up),
+                                                  "attempts": s.reaper_max_attempts})
+    return len(due.requeue)

@@ -1,4 +1,5 @@
-"""Jobs that run out of time fail saying so and hold no lock.
+"""Jobs that run out of time fail saying so and hold no lock; the reaper backs off per job
+and gives up after REAPER_MAX_ATTEMPTS instead of re-driving a job forever.
 
 The slow input is real work: a long conversation. The API caps one at ~60 long messages,
 which the extractor reads in ~2 s here — too close to Celery's timer (it checks limits
@@ -18,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from conftest import wait_until
-from pika_mem import jobs
+from pika_mem import job_retry, jobs
 from tasks.app import app as celery_app
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "dev_conversations.jsonl"
@@ -126,3 +127,71 @@ def test_a_job_past_its_hard_time_limit_is_failed_and_the_worker_carries_on(stac
     finally:
         stack.kill(name)
         forget_slow_job(job_id)
+
+
+def _idle_for(database, job_id: str, seconds: float) -> None:
+    with database.begin() as conn:
+        conn.execute(text("UPDATE jobs SET updated_at = now() - make_interval(secs => :s) "
+                          "WHERE id = :i"), {"s": seconds, "i": job_id})
+
+
+def _attempts(job_id: str) -> int:
+    return jobs.get_job(job_id)["enqueue_attempts"]
+
+
+def test_the_reaper_backs_off_per_job_and_gives_up_after_the_maximum(database, tenant):
+    # Bases of a million seconds: no other test's job is ever that idle.
+    base = 1_000_000
+    payload = {"messages": [{"role": "user", "content": "I like kites."}]}
+    queued, _ = jobs.create_job(tenant=tenant, user_id="kid-stuck", kind="extract", payload=payload)
+    stalled, _ = jobs.create_job(tenant=tenant, user_id="kid-stalled", kind="extract", payload=payload)
+    queued, stalled = str(queued["id"]), str(stalled["id"])
+    jobs.set_status(stalled, "extracting")
+
+    def reap():
+        return jobs.claim_stuck_jobs(base, 10 * base, max_attempts=3)
+
+    for attempt in range(3):
+        wait = base * 2 ** attempt
+        _idle_for(database, queued, wait * 0.9)
+        assert queued not in reap().requeue, f"attempt {attempt}: due before base × 2^{attempt}"
+        assert _attempts(queued) == attempt
+        _idle_for(database, queued, wait * 1.1)
+        assert queued in reap().requeue, f"attempt {attempt}: not due after base × 2^{attempt}"
+        assert _attempts(queued) == attempt + 1
+        assert status_of(queued) == "queued"
+        assert reap().requeue.count(queued) == 0  # the re-enqueue restarted its clock
+
+    _idle_for(database, queued, base * 2 ** 3 * 1.1)
+    claimed = reap()
+    assert queued in claimed.given_up and queued not in claimed.requeue
+    job = jobs.get_job(queued)
+    assert job["status"] == "failed" and job["enqueue_attempts"] == 3
+    assert job["error"] == "the reaper gave up after 3 enqueue attempts (stuck in 'queued')"
+    assert queued not in reap().requeue + reap().given_up
+
+    # A stalled job waits on its own (larger) base.
+    _idle_for(database, stalled, base * 1.1)
+    assert stalled not in reap().requeue
+    _idle_for(database, stalled, 10 * base * 1.1)
+    assert stalled in reap().requeue
+
+    # retry-failed gives a job a fresh count.
+    assert queued in job_retry.retry_failed(tenant=tenant)
+    assert (status_of(queued), _attempts(queued)) == ("queued", 0)
+    with database.begin() as conn:  # leave nothing for the suite's reaper calls
+        conn.execute(text("DELETE FROM jobs WHERE tenant_id = :t"), {"t": tenant})
+
+
+def test_the_beat_reaper_fails_a_job_past_its_attempts(stack, database, tenant):
+    """The real task on the suite's worker (REAPER_MAX_ATTEMPTS defaults to 5)."""
+    job, _ = jobs.create_job(tenant=tenant, user_id="kid-lost", kind="extract", payload={
+        "messages": [{"role": "user", "content": "I like kites."}]})
+    job_id = str(job["id"])
+    with database.begin() as conn:
+        conn.execute(text("UPDATE jobs SET enqueue_attempts = 5, updated_at = now() - "
+                          "interval '1 day' WHERE id = :i"), {"i": job_id})
+    celery_app.send_task("extraction.requeue_stuck_jobs").get(timeout=10)
+    body = jobs.get_job(job_id)
+    assert body["status"] == "failed"
+    assert "gave up after 5 enqueue attempts" in body["error"]
