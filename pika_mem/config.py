@@ -43,7 +43,7 @@ class Settings:
     reaper_interval_seconds: int = 30
     favorites_refresh_minutes: float = 30.0
     search_timeout_seconds: float = 2.0
-    rate_limit: str = "120000/minute"
+    rate_limit: str = "1200/minute"
     flower_user: str = "admin"
     flower_password: str = ""
     log_level: str = "INFO"
@@ -57,6 +57,10 @@ class Settings:
     # After this many re-enqueues (each waiting twice as long as the one before) a stuck
     # job is failed instead.
     reaper_max_attempts: int = 5
+    # Failed authentications (missing, unknown or revoked key) per client address.
+    auth_failure_limit: str = "30/minute"
+    # An unknown key is refused from memory this long before Postgres is asked again.
+    unknown_key_cache_seconds: float = 5.0
 
     @property
     def data_dir(self) -> Path:

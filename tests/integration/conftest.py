@@ -47,6 +47,8 @@ TEST_ENV = {
     "REAPER_STALLED_SECONDS": "10",
     "SEARCH_TIMEOUT_SECONDS": "5",
     "RATE_LIMIT": "100000/minute",
+    # Every test calls from 127.0.0.1 and many check 401s: tests of the limit set their own.
+    "AUTH_FAILURE_LIMIT": "100000/minute",
     # Small batches: a chord of several embedding tasks, as a long conversation makes.
     "EMBEDDING_BATCH_SIZE": "16",
 }
