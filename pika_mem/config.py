@@ -61,6 +61,8 @@ class Settings:
     auth_failure_limit: str = "30/minute"
     # An unknown key is refused from memory this long before Postgres is asked again.
     unknown_key_cache_seconds: float = 5.0
+    readyz_cache_seconds: float = 5.0  # how long /readyz reuses its worker check
+    metrics_cache_seconds: float = 5.0  # how long /metrics reuses its store figures
 
     @property
     def data_dir(self) -> Path:

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
+from . import job_metrics
 from .db import get_engine
 from .models import jobs
 
@@ -77,6 +78,8 @@ def mark_failed(job_id: str, error: str) -> bool:
     """A clear reason, never overwriting a completed or already failed job (the first
     reason stays); False when the job was not moved."""
     moved = set_status(job_id, "failed", only_from=ACTIVE, error=error[:2000])
+    if moved:
+        job_metrics.count_finished("failed")
     return moved
 
 
@@ -116,8 +119,10 @@ def claim_stuck_jobs(stuck_seconds: float, stalled_seconds: float, max_attempts:
             {"active": list(ACTIVE), "max": max_attempts, "stuck": float(stuck_seconds),
              "stalled": float(stalled_seconds),
              "floor": float(min(stuck_seconds, stalled_seconds)), "n": limit}).all()
-    return Claimed([str(r.id) for r in rows if not r.give_up],
-                   [str(r.id) for r in rows if r.give_up])
+    given_up = [str(r.id) for r in rows if r.give_up]
+    if given_up:
+        job_metrics.count_finished("failed", len(given_up))
+    return Claimed([str(r.id) for r in rows if not r.give_up], given_up)
 
 
 def _older_than(statuses: tuple[str, ...], seconds: int, limit: int) -> list[str]:

@@ -9,7 +9,7 @@ import logging
 
 from sqlalchemy import func, select, update
 
-from . import cache, favorites, jobs, ledger
+from . import cache, favorites, job_metrics, jobs, ledger
 from .db import get_engine
 from .extraction import extract_facts
 from .facts import FAVORITE_CATEGORIES, ExtractedFact
@@ -134,9 +134,12 @@ def finish_job(job_id: str) -> dict | None:
             return None
         record = favorites.upsert_summary(conn, tenant, user_id, version)
         # The raw messages were only kept until processed.
-        conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(
+        done = conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(
             status="completed", payload=None, updated_at=func.now(),
-            completed_at=func.now(), facts_embedded=len(job["fact_ids"] or [])))
+            completed_at=func.now(), facts_embedded=len(job["fact_ids"] or []))
+            .returning(*(jobs_table.c[c] for c in ("created_at", "extracting_at", "embedding_at",
+                                                   "finishing_at", "completed_at")))).mappings().one()
+    job_metrics.count_finished("completed", stage_seconds=job_metrics.stage_seconds(done))
     favorites.warm(tenant, user_id, record)
     log.info("job completed", extra={"job_id": job_id, "version": version})
     return {"job_id": job_id, "version": version}

@@ -49,6 +49,8 @@ TEST_ENV = {
     "RATE_LIMIT": "100000/minute",
     # Every test calls from 127.0.0.1 and many check 401s: tests of the limit set their own.
     "AUTH_FAILURE_LIMIT": "100000/minute",
+    # Tests stop and start workers and expect /readyz to say so at once.
+    "READYZ_CACHE_SECONDS": "0",
     # Small batches: a chord of several embedding tasks, as a long conversation makes.
     "EMBEDDING_BATCH_SIZE": "16",
 }
