@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from flask import g, request
 
-from pika_mem.access import admission, api_keys, ratelimit
+from pika_mem.access import admission, api_keys, auth_failures, ratelimit
 from pika_mem.config import get_settings
 
 from .errors import ApiError
@@ -50,10 +50,14 @@ def presented_key() -> str | None:
 
 def authenticate(probe: Probe | None = None) -> dict:
     """Resolve the caller's key (every request: a revoked key stops at once) and count
-    the request against the key's rate limit — one Redis round trip for both."""
+    the request against the key's rate limit — one Redis round trip for both. A key
+    that does not authenticate counts against the client address's failure limit; an
+    address past it is refused before any lookup, unless its key is one this process
+    has seen valid."""
+    address = request.remote_addr or "unknown"
     key = presented_key()
     if not key:
-        raise ApiError(401, "unauthorized", "An API key is required (Authorization: Bearer or X-API-Key).")
+        _failed(address, "An API key is required (Authorization: Bearer or X-API-Key).")
     digest = api_keys.hash_key(key)
     limit = ratelimit.parse(get_settings().rate_limit)
     admitted = request.environ.get(ADMITTED)
@@ -62,6 +66,10 @@ def authenticate(probe: Probe | None = None) -> dict:
         g.prepared = admitted.prepared
         search = admitted.prepared.probe if admitted.prepared is not None else None
     else:
+        if api_keys.known_unknown(digest):  # refused moments ago: no Redis, no Postgres
+            _failed(address, "The API key is unknown or revoked.")
+        if not api_keys.seen_valid(digest):
+            _refuse_if_blocked(address)
         known = api_keys.cached_row(digest)
         search = probe(known["tenant_id"]) if probe is not None and known is not None else None
         pre = admission.run(digest[:32], limit, search)
@@ -71,12 +79,35 @@ def authenticate(probe: Probe | None = None) -> dict:
                        headers={"Retry-After": str(pre.retry_after)})
     row = api_keys.resolve(digest, pre.epoch)
     if row is None:
-        raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
+        _failed(address, "The API key is unknown or revoked.")
     touch(row)
     g.api_key = row
     g.tenant = row["tenant_id"]
     g.preflight = pre if search is not None and search.tenant == g.tenant else None
     return row
+
+
+def _refuse_if_blocked(address: str) -> None:
+    retry_after = auth_failures.blocked(address)
+    if retry_after is not None:
+        raise _too_many_failures(retry_after)
+
+
+def _failed(address: str, message: str):
+    """A failed authentication: 401, or 429 once the address has failed too often."""
+    retry_after = auth_failures.record(address)
+    if retry_after is not None:
+        raise _too_many_failures(retry_after)
+    raise ApiError(401, "unauthorized", message)
+
+
+def _too_many_failures(retry_after: int) -> ApiError:
+    limit = ratelimit.parse(get_settings().auth_failure_limit, "AUTH_FAILURE_LIMIT")
+    return ApiError(429, "rate_limited",
+                    f"Too many failed authentications from this address ({limit.amount} per "
+                    f"{limit.seconds} s); retry later.",
+                    details={"reason": "failed_authentications"},
+                    headers={"Retry-After": str(retry_after)})
 
 
 def touch(row: dict) -> None:

@@ -2,12 +2,13 @@
 PROMETHEUS_MULTIPROC_DIR is set, as `make run` does). No tenant or user ids in labels."""
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import Response, g, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest)
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
 
 from pika_mem.config import get_settings
 
@@ -22,33 +23,54 @@ LAYER_SECONDS = Histogram("pika_search_layer_seconds", "Search latency by answer
 
 
 class StoreCollector:
-    """Jobs by status, stage durations and queue lengths, read at scrape time."""
+    """Unfinished jobs by status, finished-job counters, stage durations and queue lengths,
+    read at scrape time and reused for METRICS_CACHE_SECONDS. Nothing here counts the
+    whole `jobs` table: unfinished jobs are an index range (the backlog), finished ones
+    are counters their workers incremented (pika_mem.ledger.job_metrics)."""
+
+    _lock = threading.Lock()
+    _cached: tuple[float, list] = (0.0, [])
 
     def collect(self):
+        ttl = get_settings().metrics_cache_seconds
+        with self._lock:
+            expires, families = StoreCollector._cached
+            if time.monotonic() >= expires or ttl <= 0:
+                families = self._read()
+                StoreCollector._cached = (time.monotonic() + ttl, families)
+        yield from families
+
+    @staticmethod
+    def _read() -> list:
         from sqlalchemy import text
 
+        from pika_mem.ledger import job_metrics
         from pika_mem.db import get_engine
-        from tasks.app import QUEUES, app as celery_app
-        jobs = GaugeMetricFamily("pika_jobs", "Jobs by status", labels=["status"])
-        stages = GaugeMetricFamily("pika_job_stage_seconds_avg",
-                                   "Average stage duration of jobs completed in the last hour",
-                                   labels=["stage"])
+        from pika_mem.ledger.jobs import ACTIVE
+        from pika_mem.queues import QUEUES
+        from tasks.app import app as celery_app
+        jobs = GaugeMetricFamily("pika_jobs", "Unfinished jobs by status", labels=["status"])
+        finished = CounterMetricFamily("pika_jobs_finished", "Jobs that reached a final status",
+                                       labels=["status"])
+        stages = SummaryMetricFamily("pika_job_stage_seconds",
+                                     "Time completed jobs spent in each stage", labels=["stage"])
         queues = GaugeMetricFamily("pika_queue_length", "Messages waiting per queue",
                                    labels=["queue"])
         try:
             with get_engine().connect() as conn:
-                for status, n in conn.execute(text(
-                        "SELECT status, count(*) FROM jobs GROUP BY status")):
-                    jobs.add_metric([status], n)
-                row = conn.execute(text(
-                    "SELECT avg(extract(epoch FROM extracting_at - created_at)),"
-                    " avg(extract(epoch FROM embedding_at - extracting_at)),"
-                    " avg(extract(epoch FROM finishing_at - embedding_at)),"
-                    " avg(extract(epoch FROM completed_at - finishing_at)) FROM jobs"
-                    " WHERE status = 'completed' AND completed_at > now() - interval '1 hour'")).one()
-                for stage, value in zip(("queued", "extracting", "embedding", "finishing"), row):
-                    if value is not None:
-                        stages.add_metric([stage], float(value))
+                counts = dict(conn.execute(text(
+                    "SELECT status, count(*) FROM jobs WHERE status = ANY(:active) "
+                    "GROUP BY status"), {"active": list(ACTIVE)}).all())
+            for status in ACTIVE:
+                jobs.add_metric([status], counts.get(status, 0))
+        except Exception:
+            pass
+        try:
+            done, durations = job_metrics.read()
+            for status in ("completed", "failed"):
+                finished.add_metric([status], done.get(status, 0))
+            for stage, (count, seconds) in durations.items():
+                stages.add_metric([stage], count_value=count, sum_value=seconds)
         except Exception:
             pass
         try:
@@ -58,9 +80,7 @@ class StoreCollector:
                     queues.add_metric([q], client.llen(q))
         except Exception:
             pass
-        yield jobs
-        yield stages
-        yield queues
+        return [jobs, finished, stages, queues]
 
 
 def init_app(app) -> None:

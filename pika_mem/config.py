@@ -43,7 +43,7 @@ class Settings:
     reaper_interval_seconds: int = 30
     favorites_refresh_minutes: float = 30.0
     search_timeout_seconds: float = 2.0
-    rate_limit: str = "120000/minute"
+    rate_limit: str = "1200/minute"
     flower_user: str = "admin"
     flower_password: str = ""
     log_level: str = "INFO"
@@ -51,6 +51,17 @@ class Settings:
     prometheus_multiproc_dir: str = ""
     search_cache_ttl: int = 3600
     search_l0_entries: int = 10_000
+    # "queue=soft:hard" seconds per queue (0 soft: none); a queue not named keeps this default.
+    task_time_limits: str = "extraction=60:90,embedding=120:180,search=5:10,favorites=120:180"
+    # After this many re-enqueues (each waiting twice as long as the one before) a stuck
+    # job is failed instead.
+    reaper_max_attempts: int = 5
+    # Failed authentications (missing, unknown or revoked key) per client address.
+    auth_failure_limit: str = "30/minute"
+    # An unknown key is refused from memory this long before Postgres is asked again.
+    unknown_key_cache_seconds: float = 5.0
+    readyz_cache_seconds: float = 5.0  # how long /readyz reuses its worker check
+    metrics_cache_seconds: float = 5.0  # how long /metrics reuses its store figures
 
     @property
     def data_dir(self) -> Path:

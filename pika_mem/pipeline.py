@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from pika_mem.db import get_engine
 from pika_mem.facts.extraction import extract_facts
 from pika_mem.facts.model import ExtractedFact, FAVORITE_CATEGORIES
-from pika_mem.ledger import jobs
+from pika_mem.ledger import job_metrics, jobs
 from pika_mem.ledger import facts as ledger
 from pika_mem.ledger.tables import jobs as jobs_table
 from pika_mem.read import favorites, versions
@@ -47,12 +47,19 @@ def given_facts(items: list[dict]) -> list[ExtractedFact]:
 
 
 def extract_job(job_id: str) -> dict | None:
-    """Stage 1: extract and write the ledger in one transaction with the job row.
+    """Stage 1: extract, then write the ledger in one short transaction with the job row.
 
-    Returns what the embedding stage needs; None when the job is gone or finished.
+    The extraction itself (the slow part, bounded by the task's time limit) runs with no
+    transaction open, so a slow or interrupted one holds no lock on the job row. Returns
+    what the embedding stage needs; None when the job is gone or finished.
     """
     # Visible progress for GET /v1/jobs (one small autocommit, before the real work).
     jobs.set_status(job_id, "extracting", only_from=("queued",))
+    job = jobs.get_job(job_id)
+    if job is None or job["status"] in ("completed", "failed"):
+        return None
+    # fact_ids, once written, are never cleared: a rerun reuses them.
+    facts = _facts_of(job) if job["fact_ids"] is None else None
     with get_engine().begin() as conn:
         job = conn.execute(select(jobs_table).where(jobs_table.c.id == job_id)
                            .with_for_update()).mappings().first()
@@ -61,13 +68,10 @@ def extract_job(job_id: str) -> dict | None:
         values = {"status": "embedding", "updated_at": func.now(),
                   "embedding_at": func.coalesce(jobs_table.c.embedding_at, func.now())}
         fact_ids = job["fact_ids"]
-        if fact_ids is None:
-            payload = job["payload"] or {}
-            if job["kind"] == "extract":
-                facts = extract_facts(payload.get("messages", []))
-            else:
-                facts = given_facts(payload.get("facts", []))
-            result = ledger.upsert_facts(job["tenant_id"], job["user_id"], facts, job_id, conn)
+        if fact_ids is None:  # else a concurrent run of this job wrote them first
+            result = ledger.upsert_facts(job["tenant_id"], job["user_id"],
+                                         facts if facts is not None else _facts_of(job),
+                                         job_id, conn)
             fact_ids = result.fact_ids + [i for i in result.superseded_ids
                                           if i not in result.fact_ids]
             values.update(fact_ids=fact_ids, facts_extracted=len(result.fact_ids),
@@ -78,6 +82,13 @@ def extract_job(job_id: str) -> dict | None:
         conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(**values))
     log.info("job extracted", extra={"job_id": job_id, "facts": len(fact_ids)})
     return {"tenant": job["tenant_id"], "user_id": job["user_id"], "fact_ids": list(fact_ids)}
+
+
+def _facts_of(job: dict) -> list[ExtractedFact]:
+    payload = job["payload"] or {}
+    if job["kind"] == "extract":
+        return extract_facts(payload.get("messages", []))
+    return given_facts(payload.get("facts", []))
 
 
 def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
@@ -105,9 +116,12 @@ def finish_job(job_id: str) -> dict | None:
             return None
         record = favorites.upsert_summary(conn, tenant, user_id, version)
         # The raw messages were only kept until processed.
-        conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(
+        done = conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(
             status="completed", payload=None, updated_at=func.now(),
-            completed_at=func.now(), facts_embedded=len(job["fact_ids"] or [])))
+            completed_at=func.now(), facts_embedded=len(job["fact_ids"] or []))
+            .returning(*(jobs_table.c[c] for c in ("created_at", "extracting_at", "embedding_at",
+                                                   "finishing_at", "completed_at")))).mappings().one()
+    job_metrics.count_finished("completed", stage_seconds=job_metrics.stage_seconds(done))
     favorites.warm(tenant, user_id, record)
     log.info("job completed", extra={"job_id": job_id, "version": version})
     return {"job_id": job_id, "version": version}

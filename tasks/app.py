@@ -8,36 +8,45 @@ import sys
 import pika_mem  # noqa: F401  (sets MEM0_TELEMETRY / offline flags before anything else)
 from celery import Celery
 from celery.signals import (before_task_publish, setup_logging, task_postrun, task_prerun,
-                            worker_process_init, worker_ready, worker_shutdown)
+                            worker_init, worker_process_init, worker_ready, worker_shutdown)
 from kombu import Queue
 
 from beat_schedule import build_schedule
+from pika_mem import time_limits
 from pika_mem.config import get_settings
 from pika_mem.queues import QUEUES
 
+from .limits import LimitedTask, QueueTimeLimits, watchdog
+
+ROUTES = {
+    "extraction.*": {"queue": "extraction"},
+    "embedding.*": {"queue": "embedding"},
+    "search.*": {"queue": "search"},
+    "favorites.*": {"queue": "favorites"},
+    "pipeline.*": {"queue": "favorites"},
+}
+# Every task gets the soft and hard time limit of the queue it is routed to.
+time_limit_annotation = QueueTimeLimits(ROUTES, "extraction", time_limits.by_queue())
 
 
 def make_app() -> Celery:
     s = get_settings()
     app = Celery("pika_mem", broker=s.celery_broker_url, backend=s.celery_result_backend,
+                 task_cls=LimitedTask,
                  include=["tasks.extraction", "tasks.embedding", "tasks.search",
                           "tasks.pipeline", "tasks.favorites"])
     app.conf.update(
         task_queues=[Queue(q) for q in QUEUES],
         task_default_queue="extraction",
-        task_routes={
-            "extraction.*": {"queue": "extraction"},
-            "embedding.*": {"queue": "embedding"},
-            "search.*": {"queue": "search"},
-            "favorites.*": {"queue": "favorites"},
-            "pipeline.*": {"queue": "favorites"},
-        },
+        task_routes=ROUTES,
+        task_annotations=[time_limit_annotation],
         task_serializer="json", result_serializer="json", accept_content=["json"],
         # Idempotent tasks ack after running, one message at a time per process.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        # Longer than the longest task with its retries (an embedding batch: seconds).
+        # Longer than the longest task with its retries (an embedding batch: seconds) and
+        # than every hard time limit.
         # A killed worker's unacked messages come back after the visibility timeout:
         # sweep for them every few seconds (kombu's default sweep is ~100 s).
         broker_transport_options={
@@ -62,6 +71,19 @@ def make_app() -> Celery:
 
 
 app = make_app()
+
+
+@worker_init.connect
+def _soft_limits_in_threads(sender=None, **_):
+    """The threads pool enforces no time limit: the watchdog raises the soft one."""
+    from celery.concurrency import get_implementation
+    from celery.concurrency.thread import TaskPool as ThreadPool
+    try:
+        pool = get_implementation(sender.pool_cls)
+    except Exception:
+        return
+    if isinstance(pool, type) and issubclass(pool, ThreadPool):
+        watchdog.start()
 
 
 @worker_process_init.connect

@@ -1,12 +1,16 @@
 """Queue embedding (worker-memory): vectors and graph for facts, deletions."""
 from __future__ import annotations
 
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+
 from pika_mem import pipeline
 
 from .app import app
 
 
+# Out of time is not retried: the job fails naming the limit (pipeline.fail_job).
 @app.task(name="embedding.embed_facts", acks_late=True, autoretry_for=(Exception,),
+          dont_autoretry_for=(SoftTimeLimitExceeded, TimeLimitExceeded),
           retry_backoff=True, retry_backoff_max=30, max_retries=5)
 def embed_facts(tenant: str, user_id: str, fact_ids: list[str]) -> int:
     """One chord batch: returns how many active facts were written."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from celery import chord
+from celery.exceptions import SoftTimeLimitExceeded
 
 from pika_mem import pipeline
 from pika_mem.config import get_settings
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 @app.task(name="extraction.extract_facts", acks_late=True, autoretry_for=(OSError,),
-          retry_backoff=True, max_retries=5)
+          retry_backoff=True, max_retries=5, job_stage="extraction")
 def extract_facts(job_id: str) -> dict | None:
     """Kickoff: extract, write the ledger, fan the facts out to embedding batches."""
     from .embedding import embed_facts
@@ -23,6 +24,8 @@ def extract_facts(job_id: str) -> dict | None:
 
     try:
         plan = pipeline.extract_job(job_id)
+    except SoftTimeLimitExceeded:
+        raise  # the job is failed naming the limit (LimitedTask.on_failure)
     except Exception as exc:  # a bug or bad data: say so on the job, do not loop
         if not isinstance(exc, OSError):
             jobs.mark_failed(job_id, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -44,14 +47,19 @@ def extract_facts(job_id: str) -> dict | None:
 @app.task(name="extraction.requeue_stuck_jobs", acks_late=True)
 def requeue_stuck_jobs(older_than_seconds: int | None = None) -> int:
     """Beat: re-enqueue jobs still queued (their kickoff was lost, e.g. broker down) and
-    jobs stalled mid-pipeline; every stage is idempotent, so a rerun is harmless."""
+    jobs stalled mid-pipeline (every stage is idempotent, so a rerun is harmless), each
+    after twice the wait of its previous attempt; fail those past REAPER_MAX_ATTEMPTS.
+    Returns how many were re-enqueued."""
     s = get_settings()
     if older_than_seconds is None:
         older_than_seconds = s.reaper_stuck_seconds
-    stuck = jobs.stuck_jobs(older_than_seconds) + jobs.stalled_jobs(s.reaper_stalled_seconds)
-    for job_id in stuck:
-        jobs.note_enqueue_attempt(job_id)
+    due = jobs.claim_stuck_jobs(older_than_seconds, s.reaper_stalled_seconds,
+                                s.reaper_max_attempts)
+    for job_id in due.requeue:
         extract_facts.apply_async(args=[job_id])
-    if stuck:
-        log.warning("re-enqueued stuck jobs", extra={"count": len(stuck)})
-    return len(stuck)
+    if due.requeue:
+        log.warning("re-enqueued stuck jobs", extra={"count": len(due.requeue)})
+    if due.given_up:
+        log.error("gave up on stuck jobs", extra={"count": len(due.given_up),
+                                                  "attempts": s.reaper_max_attempts})
+    return len(due.requeue)

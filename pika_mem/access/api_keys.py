@@ -10,6 +10,7 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.sql import func
 
+from pika_mem.config import get_settings
 from pika_mem.db import get_engine
 from pika_mem.ledger import audit
 from pika_mem.ledger.tables import api_keys
@@ -21,6 +22,8 @@ EPOCH_KEY = "apikeys:revocations"
 _CACHE_SECONDS = 5.0
 _CACHE_MAX = 10_000
 _cache: dict[str, tuple[int | None, float, dict]] = {}
+# Key hashes Postgres did not know (unknown or revoked), until when this process believes it.
+_unknown: dict[str, float] = {}
 
 
 # Tenant ids become part of Redis keys and file names: no separator, no case games.
@@ -75,19 +78,43 @@ def cached_row(digest: str, epoch: int | None = None) -> dict | None:
     return hit[2]
 
 
+def known_unknown(digest: str) -> bool:
+    """Postgres said moments ago that no active key has this hash (see `resolve`)."""
+    until = _unknown.get(digest)
+    return until is not None and until > time.monotonic()
+
+
+def seen_valid(digest: str) -> bool:
+    """This process has resolved this hash to an active key (and not since found it
+    unknown or revoked): the failed-authentication limit does not stop it."""
+    return digest in _cache
+
+
 def resolve(digest: str, epoch: int | None) -> dict | None:
     """The active key row for a key hash, given the current revocation epoch.
 
     Valid keys are remembered in-process for a few seconds; a revocation bumps a
     Redis epoch that every request reads, so it takes effect at once. With no epoch
-    (Redis down) every call asks Postgres.
+    (Redis down) every call asks Postgres for a valid key. Unknown (or revoked) hashes
+    are remembered for UNKNOWN_KEY_CACHE_SECONDS, so a flood of one bad key asks Postgres
+    once per that period per process; a key created meanwhile under that very hash (it
+    cannot be guessed: only a key restored or inserted by hand) works after it at most.
     """
     hit = _cache.get(digest)
     now = time.monotonic()
     if hit and epoch is not None and hit[0] == epoch and hit[1] > now:
         return hit[2]
+    if known_unknown(digest):
+        return None
     row = _lookup_db(digest)
-    if row is not None and epoch is not None:
+    if row is None:
+        _cache.pop(digest, None)
+        ttl = get_settings().unknown_key_cache_seconds
+        if ttl > 0:
+            if len(_unknown) > _CACHE_MAX:
+                _unknown.clear()
+            _unknown[digest] = now + ttl
+    elif epoch is not None:
         if len(_cache) > _CACHE_MAX:
             _cache.clear()
         _cache[digest] = (epoch, now + _CACHE_SECONDS, row)

@@ -1,4 +1,4 @@
-"""Fixed-window rate limits: "120000/minute", "5 per second", "1000/day"."""
+"""Fixed-window rate limits: "1200/minute", "5 per second", "1000/day"."""
 from __future__ import annotations
 
 import re
@@ -21,10 +21,10 @@ class Limit:
 
 
 @lru_cache(maxsize=8)
-def parse(spec: str) -> Limit:
+def parse(spec: str, setting: str = "RATE_LIMIT") -> Limit:
     m = _SPEC.fullmatch(spec)
     if not m or int(m.group(1)) <= 0:
-        raise ValueError(f"RATE_LIMIT must look like '120000/minute' or '5 per second', not {spec!r}")
+        raise ValueError(f"{setting} must look like '1200/minute' or '5 per second', not {spec!r}")
     return Limit(int(m.group(1)), _UNITS[m.group(2).lower()])
 
 

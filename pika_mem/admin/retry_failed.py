@@ -31,8 +31,9 @@ def retry_failed(*, since: datetime | None = None, tenant: str | None = None,
                  dry_run: bool = False) -> list[str]:
     """Failed jobs (updated at or after `since`) → queued; returns their ids.
 
-    The stage timestamps are cleared so the job's timings describe the new attempt;
-    `updated_at` is now, so the reaper picks them up REAPER_STUCK_SECONDS later.
+    The stage timestamps are cleared so the job's timings describe the new attempt, and
+    the reaper's attempts start again from 0; `updated_at` is now, so the reaper picks
+    them up REAPER_STUCK_SECONDS later.
     """
     cond, params = ["status = 'failed'"], {}
     if since is not None:
@@ -48,7 +49,7 @@ def retry_failed(*, since: datetime | None = None, tenant: str | None = None,
                                 params).scalars().all()
         else:
             rows = conn.execute(text(
-                f"UPDATE jobs SET status = 'queued', error = NULL, updated_at = now(), "
+                f"UPDATE jobs SET status = 'queued', error = NULL, updated_at = now(), enqueue_attempts = 0, "
                 "extracting_at = NULL, embedding_at = NULL, finishing_at = NULL, "
                 f"completed_at = NULL WHERE {where} RETURNING id"), params).scalars().all()
     return [str(r) for r in rows]

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from pika_mem.db import get_engine
+from pika_mem.ledger import job_metrics
 from pika_mem.ledger.tables import jobs
 
 STATUSES = ("queued", "extracting", "embedding", "finishing", "completed", "failed")
+ACTIVE = ("queued", "extracting", "embedding", "finishing")  # not finished yet
 _STAGE_COLUMN = {"extracting": "extracting_at", "embedding": "embedding_at",
                  "finishing": "finishing_at", "completed": "completed_at"}
 
@@ -84,16 +87,55 @@ def set_status(job_id: str, status: str, *, only_from: tuple[str, ...] | None = 
         return conn.execute(stmt.values(**values)).rowcount > 0
 
 
-def mark_failed(job_id: str, error: str) -> None:
-    """A clear reason, never overwriting a completed job."""
-    set_status(job_id, "failed", only_from=("queued", "extracting", "embedding", "finishing"),
-               error=error[:2000])
+def mark_failed(job_id: str, error: str) -> bool:
+    """A clear reason, never overwriting a completed or already failed job (the first
+    reason stays); False when the job was not moved."""
+    moved = set_status(job_id, "failed", only_from=ACTIVE, error=error[:2000])
+    if moved:
+        job_metrics.count_finished("failed")
+    return moved
 
 
-def note_enqueue_attempt(job_id: str) -> None:
+@dataclass(frozen=True)
+class Claimed:
+    requeue: list[str]   # to enqueue again (their attempt is counted)
+    given_up: list[str]  # failed: past the maximum number of attempts
+
+
+def claim_stuck_jobs(stuck_seconds: float, stalled_seconds: float, max_attempts: int,
+                     limit: int = 500) -> Claimed:
+    """The reaper's pick, with backoff per job. A job queued (base `stuck_seconds`) or
+    stalled mid-pipeline (base `stalled_seconds`) without a change for longer than
+    base × 2^attempts is due: it is re-enqueued once more, its attempt counted, or, with
+    `max_attempts` already made, failed with an error saying so. One transaction; rows
+    another transaction holds are skipped, not waited for."""
     with get_engine().begin() as conn:
-        conn.execute(update(jobs).where(jobs.c.id == job_id).values(
-            enqueue_attempts=jobs.c.enqueue_attempts + 1, updated_at=now()))
+        rows = conn.execute(text("""
+            WITH due AS (
+                SELECT id, enqueue_attempts >= :max AS give_up FROM jobs
+                WHERE status = ANY(:active)
+                  AND updated_at < now() - make_interval(secs => :floor)
+                  AND updated_at < now() - make_interval(secs =>
+                      CASE WHEN status = 'queued' THEN :stuck ELSE :stalled END
+                      * power(2, LEAST(enqueue_attempts, 30)))
+                ORDER BY updated_at LIMIT :n
+                FOR UPDATE SKIP LOCKED)
+            UPDATE jobs j SET
+                status = CASE WHEN due.give_up THEN 'failed' ELSE j.status END,
+                error = CASE WHEN due.give_up THEN format(
+                    'the reaper gave up after %s enqueue attempts (stuck in %L)',
+                    j.enqueue_attempts, j.status) ELSE j.error END,
+                enqueue_attempts = j.enqueue_attempts + CASE WHEN due.give_up THEN 0 ELSE 1 END,
+                updated_at = now()
+            FROM due WHERE j.id = due.id
+            RETURNING j.id, due.give_up"""),
+            {"active": list(ACTIVE), "max": max_attempts, "stuck": float(stuck_seconds),
+             "stalled": float(stalled_seconds),
+             "floor": float(min(stuck_seconds, stalled_seconds)), "n": limit}).all()
+    given_up = [str(r.id) for r in rows if r.give_up]
+    if given_up:
+        job_metrics.count_finished("failed", len(given_up))
+    return Claimed([str(r.id) for r in rows if not r.give_up], given_up)
 
 
 def _older_than(statuses: tuple[str, ...], seconds: int, limit: int) -> list[str]:

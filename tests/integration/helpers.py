@@ -47,6 +47,10 @@ TEST_ENV = {
     "REAPER_STALLED_SECONDS": "10",
     "SEARCH_TIMEOUT_SECONDS": "5",
     "RATE_LIMIT": "100000/minute",
+    # Every test calls from 127.0.0.1 and many check 401s: tests of the limit set their own.
+    "AUTH_FAILURE_LIMIT": "100000/minute",
+    # Tests stop and start workers and expect /readyz to say so at once.
+    "READYZ_CACHE_SECONDS": "0",
     # Small batches: a chord of several embedding tasks, as a long conversation makes.
     "EMBEDDING_BATCH_SIZE": "16",
 }
@@ -201,17 +205,23 @@ class Stack:
         env["PYTHONPATH"] = str(ROOT)
         return env
 
-    def start_worker(self, name: str):
-        node = f"{name}-{uuid.uuid4().hex[:6]}@test"
+    def start_worker(self, name: str, *, extra_env: dict | None = None, args: list | None = None,
+                     as_name: str | None = None):
+        """A worker of WORKERS[name] (or with `args` instead), known as `as_name` (default
+        `name`) to kill(); `extra_env` overrides settings for this worker only."""
+        key = as_name or name
+        node = f"{key}-{uuid.uuid4().hex[:6]}@test"
         cmd = [sys.executable, "-m", "celery", "-A", "tasks", "worker", "-E", "-n", node,
-               "--loglevel=INFO", "--without-gossip", "--without-mingle", *WORKERS[name]]
-        log = open(self.logs / f"worker-{name}.log", "ab")
-        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=self.env(), stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+               "--loglevel=INFO", "--without-gossip", "--without-mingle",
+               *(WORKERS[name] if args is None else args)]
+        log = open(self.logs / f"worker-{key}.log", "ab")
+        self.procs[key] = subprocess.Popen(cmd, cwd=ROOT, env=self.env(**(extra_env or {})),
+                                           stdout=log, stderr=subprocess.STDOUT,
+                                           start_new_session=True)
         from tasks.app import app
         wait_until(lambda: app.control.ping(destination=[node], timeout=0.5), timeout=60,
                    what=f"worker {node}")
-        return self.procs[name]
+        return self.procs[key]
 
     def start_graph(self):
         """The embedded graph (ArcadeDB with Bolt), as make run starts it."""
