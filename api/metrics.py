@@ -42,13 +42,8 @@ class StoreCollector:
 
     @staticmethod
     def _read() -> list:
-        from sqlalchemy import text
-
+        from pika_mem.admin import stats
         from pika_mem.ledger import job_metrics
-        from pika_mem.db import get_engine
-        from pika_mem.ledger.jobs import ACTIVE
-        from pika_mem.queues import QUEUES
-        from tasks.app import app as celery_app
         jobs = GaugeMetricFamily("pika_jobs", "Unfinished jobs by status", labels=["status"])
         finished = CounterMetricFamily("pika_jobs_finished", "Jobs that reached a final status",
                                        labels=["status"])
@@ -57,12 +52,8 @@ class StoreCollector:
         queues = GaugeMetricFamily("pika_queue_length", "Messages waiting per queue",
                                    labels=["queue"])
         try:
-            with get_engine().connect() as conn:
-                counts = dict(conn.execute(text(
-                    "SELECT status, count(*) FROM jobs WHERE status = ANY(:active) "
-                    "GROUP BY status"), {"active": list(ACTIVE)}).all())
-            for status in ACTIVE:
-                jobs.add_metric([status], counts.get(status, 0))
+            for status, n in stats.unfinished_jobs().items():
+                jobs.add_metric([status], n)
         except Exception:
             pass
         try:
@@ -73,13 +64,8 @@ class StoreCollector:
                 stages.add_metric([stage], count_value=count, sum_value=seconds)
         except Exception:
             pass
-        try:
-            with celery_app.connection_for_read() as conn:
-                client = conn.default_channel.client
-                for q in QUEUES:
-                    queues.add_metric([q], client.llen(q))
-        except Exception:
-            pass
+        for q, n in stats.queue_stats().get("queues", {}).items():
+            queues.add_metric([q], n)
         return [jobs, finished, stages, queues]
 
 

@@ -10,10 +10,19 @@ import redis
 from sqlalchemy import text
 
 from pika_mem.config import get_settings
-from pika_mem.queues import QUEUES
 from pika_mem.db import get_engine
-from pika_mem.ledger.jobs import STATUSES
+from pika_mem.ledger.jobs import ACTIVE, STATUSES
+from pika_mem.queues import QUEUES
 
+
+def unfinished_jobs() -> dict[str, int]:
+    """Jobs not yet completed or failed, by status: through the (status, updated_at)
+    index, so it reads only unfinished rows however many jobs have finished."""
+    with get_engine().connect() as conn:
+        counts = dict(conn.execute(text(
+            "SELECT status, count(*) FROM jobs WHERE status = ANY(:active) GROUP BY status"),
+            {"active": list(ACTIVE)}).all())
+    return {status: counts.get(status, 0) for status in ACTIVE}
 
 
 def ledger_stats(tenant: str | None = None) -> dict:
