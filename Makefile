@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-$(shell cat requirements.txt 2>/dev/null | md5sum | cut -c1-12)
 
-.PHONY: run test unit venv services db clean-var bench
+.PHONY: run stop status test unit venv services db clean-var bench
 
 venv: $(DEPS)
 
@@ -25,6 +25,13 @@ db: venv services
 
 run: venv services db
 	bash scripts/run.sh
+
+# Stop every process `make run` supervises (from another terminal; Ctrl-C does the same).
+stop:
+	$(BIN)/supervisorctl -c $${PIKA_DATA_DIR:-var}/supervisord.conf shutdown
+
+status:
+	$(BIN)/supervisorctl -c $${PIKA_DATA_DIR:-var}/supervisord.conf status
 
 test: venv services
 	$(BIN)/python -m pytest -q tests

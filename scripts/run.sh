@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make run: every process of the Procfile under honcho, after printing how to reach them.
+# make run: every process of the Procfile under supervisord (a crashed process restarts on
+# its own, the others keep serving), after printing how to reach them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIKA_DATA_DIR=${PIKA_DATA_DIR:-$PWD/var}
@@ -17,7 +18,7 @@ KEY=$(.venv/bin/python -m pika_mem dev-key)
 API=http://127.0.0.1:${PORT_API:-8000}
 cat <<MSG
 
-pika-mem is starting (Ctrl-C stops every process)
+pika-mem is starting (Ctrl-C or \`make stop\` stops every process; logs: $PIKA_DATA_DIR/logs/)
   API     : $API            (GET $API/readyz, $API/openapi.json)
   Flower  : http://127.0.0.1:${PORT_FLOWER:-5555}   user $FLOWER_USER  password $FLOWER_PASSWORD
   Graph   : ${GRAPH_URI:-bolt://127.0.0.1:7687} (embedded ArcadeDB)
@@ -29,4 +30,6 @@ Try it once /readyz says ready:
   curl -s $API/v1/users/be-an/favorites -H "Authorization: Bearer $KEY"
 
 MSG
-exec .venv/bin/honcho start -f Procfile
+mkdir -p "$PIKA_DATA_DIR/logs"
+.venv/bin/python scripts/supervisor_conf.py Procfile "$PIKA_DATA_DIR" > "$PIKA_DATA_DIR/supervisord.conf"
+exec .venv/bin/supervisord -c "$PIKA_DATA_DIR/supervisord.conf"
