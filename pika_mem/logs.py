@@ -10,6 +10,10 @@ import time
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+# Extras that carry a task's arguments or return value (Celery puts them in `data`): the
+# child's words. Never written, whatever logs them.
+_CONTENT = {"data", "args", "kwargs", "argsrepr", "kwargsrepr", "retval", "result", "payload"}
+_SCALAR = (int, float, bool, type(None))
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,8 +29,12 @@ class JsonFormatter(logging.Formatter):
         if rid:
             event["request_id"] = rid
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
-                event[key] = value if isinstance(value, (int, float, bool, type(None))) else str(value)
+            if key in _STANDARD or key in _CONTENT or key.startswith("_"):
+                continue
+            if isinstance(value, _SCALAR):
+                event[key] = value
+            elif isinstance(value, str):
+                event[key] = value[:200]  # ids, names, reasons — never a container of content
         if record.exc_info:
             event["exc"] = self.formatException(record.exc_info)
         return json.dumps(event, ensure_ascii=False)
