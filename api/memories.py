@@ -57,10 +57,21 @@ def _accept(kind: str, req, payload: dict, count: int, session_id=None, metadata
 def extract():
     """Accept a conversation; facts are extracted asynchronously (202 + job)."""
     req = parse_json(ExtractRequest)
-    # PII never reaches a store, not even the job row.
+    # PII never reaches a store, not even the job row: messages, session id, metadata.
     messages = [{"role": m.role, "content": mask_pii(m.content)} for m in req.messages]
     return _accept("extract", req, {"messages": messages}, len(messages),
-                   req.session_id, req.metadata)
+                   mask_pii(req.session_id) if req.session_id else None, _masked(req.metadata))
+
+
+def _masked(value):
+    """Every string of a JSON value (keys too) with PII masked."""
+    if isinstance(value, str):
+        return mask_pii(value)
+    if isinstance(value, dict):
+        return {mask_pii(k): _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 @bp.post("/v1/memories")

@@ -25,6 +25,12 @@ def test_must_not_store_strings_appear_nowhere(api, database):
     job = post_extract(api, "kid-pii", [{"role": "user", "content": extra + " I love pizza."}]).json()["job_id"]
     wait_job(api, job)
     secrets += ["kid.parent@example.org", "912 345 678", "4111 1111 1111 1111"]
+    meta = api.post(api.base + "/v1/memories/extract", timeout=10, json={
+        "user_id": "kid-pii", "session_id": "sess-mum@example.net",
+        "metadata": {"parent": {"phone": "0987654321"}, "mum.two@example.com": ["0912 000 111"]},
+        "messages": [{"role": "user", "content": "I like owls."}]})
+    wait_job(api, meta.json()["job_id"])
+    secrets += ["sess-mum@example.net", "0987654321", "mum.two@example.com", "0912 000 111"]
     assert secrets
 
     with database.connect() as conn:
