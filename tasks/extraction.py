@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 
 from celery import chord
-from celery.exceptions import SoftTimeLimitExceeded
 
 from pika_mem import pipeline
 from pika_mem.config import get_settings
 from pika_mem.ledger import jobs
 
 from .app import app
+from .limits import time_limit_in
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +24,9 @@ def extract_facts(job_id: str) -> dict | None:
 
     try:
         plan = pipeline.extract_job(job_id)
-    except SoftTimeLimitExceeded:
-        raise  # the job is failed naming the limit (LimitedTask.on_failure)
     except Exception as exc:  # a bug or bad data: say so on the job, do not loop
+        if time_limit_in(exc) is not None:
+            raise  # the job is failed naming the limit (LimitedTask.on_failure)
         if not isinstance(exc, OSError):
             jobs.mark_failed(job_id, f"extraction failed: {type(exc).__name__}: {exc}")
         raise

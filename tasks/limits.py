@@ -51,6 +51,18 @@ class QueueTimeLimits:
         return {"soft_time_limit": limit.soft, "time_limit": limit.hard}
 
 
+def time_limit_in(exc: BaseException | None) -> BaseException | None:
+    """The time-limit exception behind `exc` (itself, or what it was raised while
+    handling), else None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (SoftTimeLimitExceeded, TimeLimitExceeded)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def failure_reason(task_name: str, exc: BaseException | None) -> str | None:
     """The job error for a task that ran out of time, else None."""
     from .app import app, time_limit_annotation
@@ -60,7 +72,8 @@ def failure_reason(task_name: str, exc: BaseException | None) -> str | None:
             return None
         return time_limits.describe("embedding", time_limit_annotation.limit_of(
             "embedding.embed_facts"), hard="SoftTimeLimitExceeded" not in text)
-    if not isinstance(exc, (SoftTimeLimitExceeded, TimeLimitExceeded)):
+    exc = time_limit_in(exc)
+    if exc is None:
         return None
     task = app.tasks.get(task_name)
     stage = getattr(task, "job_stage", None) or task_name
@@ -88,13 +101,21 @@ class LimitedTask(Task):
         return self._exec_options
 
     def __call__(self, *args, **kwargs):
-        if not watchdog.enabled:
-            return super().__call__(*args, **kwargs)
-        armed = watchdog.arm(self.name, self.soft_time_limit, self.time_limit)
+        armed = (watchdog.arm(self.name, self.soft_time_limit, self.time_limit)
+                 if watchdog.enabled else None)
         try:
             return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            limit = time_limit_in(exc)
+            if limit is not None and limit is not exc:
+                # The limit interrupted a database call and the rollback failed on the
+                # half-used connection (which is then discarded): the task failed because
+                # it ran out of time, so it says that.
+                raise type(limit)(*limit.args) from exc
+            raise
         finally:
-            watchdog.disarm(armed)
+            if armed is not None:
+                watchdog.disarm(armed)
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         if self.job_stage and args:
@@ -124,6 +145,7 @@ class Watchdog:
     def start(self) -> None:
         self.enabled = True
         if self._thread is None:
+            log.info("threads pool: the time-limit watchdog raises soft time limits")
             self._thread = threading.Thread(target=self._run, name="time-limit-watchdog",
                                             daemon=True)
             self._thread.start()

@@ -130,6 +130,39 @@ def test_a_job_past_its_hard_time_limit_is_failed_and_the_worker_carries_on(stac
         forget_slow_job(job_id)
 
 
+@pytest.mark.timeout(120)
+def test_a_threads_pool_task_past_its_soft_limit_is_interrupted(stack, database, tenant):
+    """worker-memory runs the threads pool, where Celery enforces no time limit: the
+    watchdog does. The same long conversation, on a threads worker."""
+    queue = f"limits-{uuid.uuid4().hex[:6]}"
+    name = f"threads-{queue}"
+    stack.start_worker("extraction", extra_env={"TASK_TIME_LIMITS": "extraction=1:60"},
+                       args=["-Q", queue, "-P", "threads", "-c", "2"], as_name=name)
+    job_id = slow_job(tenant)
+    try:
+        result = celery_app.send_task("extraction.extract_facts", args=[job_id], queue=queue)
+        result.get(timeout=40, propagate=False)
+        assert result.state == "FAILURE"
+        assert type(result.result).__name__ == "SoftTimeLimitExceeded", repr(result.result)
+        # The task's result is stored just before its failure handler fails the job.
+        job = wait_until(lambda: (lambda j: j if j["status"] != "extracting" else None)(
+            jobs.get_job(job_id)), timeout=10, what="the job to be failed")
+        assert job["status"] == "failed", job
+        assert job["error"] == "extraction hit its soft time limit (1 s) and was stopped"
+        assert lock_is_free(database, job_id)
+
+        # The pool's threads carry on.
+        small, _ = jobs.create_job(tenant=tenant, user_id="kid-after", kind="extract", payload={
+            "messages": [{"role": "user", "content": "I have a cat named Tom."}]})
+        celery_app.send_task("extraction.extract_facts", args=[str(small["id"])], queue=queue)
+        done = wait_until(lambda: (lambda j: j if j["status"] in ("completed", "failed") else None)(
+            jobs.get_job(str(small["id"]))), timeout=60, what="the next job")
+        assert done["status"] == "completed", done["error"]
+    finally:
+        stack.kill(name)
+        forget_slow_job(job_id)
+
+
 def _idle_for(database, job_id: str, seconds: float) -> None:
     with database.begin() as conn:
         conn.execute(text("UPDATE jobs SET updated_at = now() - make_interval(secs => :s) "

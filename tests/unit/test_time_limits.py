@@ -117,3 +117,26 @@ def test_the_watchdog_leaves_a_task_that_finished_in_time_alone():
     threading.Thread(target=task).start()
     assert done.wait(20)
     assert errors == []
+
+
+def test_a_limit_that_broke_a_database_call_is_still_named():
+    """An interrupted query can leave the connection half-used: its rollback then raises
+    a database error while handling the limit. The job still says it ran out of time."""
+    from celery.exceptions import ChordError
+    from sqlalchemy.exc import OperationalError
+
+    from tasks.limits import failure_reason, time_limit_in
+    try:
+        try:
+            raise SoftTimeLimitExceeded()
+        except SoftTimeLimitExceeded:
+            raise OperationalError("ROLLBACK", {}, Exception("another command is already in progress"))
+    except OperationalError as e:
+        broken = e
+    assert isinstance(time_limit_in(broken), SoftTimeLimitExceeded)
+    assert failure_reason("extraction.extract_facts", broken) == \
+        "extraction hit its soft time limit (60 s) and was stopped"
+    assert failure_reason("extraction.extract_facts", ValueError("bad data")) is None
+    chord = ChordError("Dependency 1234 raised SoftTimeLimitExceeded('SoftTimeLimitExceeded(True,)')")
+    assert failure_reason("pipeline.finish_job", chord) == \
+        "embedding hit its soft time limit (120 s) and was stopped"
