@@ -24,14 +24,15 @@ from pika_mem.read import cache_layers, versions
 log = logging.getLogger(__name__)
 
 # KEYS: epoch, rate-limit window[, version tag]. ARGV: window seconds[, L1 key prefix,
-# the version L0 holds, query hash]. The L1 key is built here from the version just
+# the version L0 holds, query hash, the seed of a lost version tag (versions.seed)]. The L1 key is built here from the version just
 # read, so it is not declared in KEYS: fine on one Redis, not on a Redis Cluster.
 _SCRIPT = """
 local epoch = redis.call('GET', KEYS[1])
 local hits = redis.call('INCR', KEYS[2])
 if hits == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
 if #KEYS < 3 then return {epoch, hits} end
-local version = redis.call('GET', KEYS[3]) or '0'
+local version = redis.call('GET', KEYS[3])
+if not version then version = ARGV[5]; redis.call('SET', KEYS[3], version) end
 local cached = false
 if version ~= ARGV[3] then cached = redis.call('GET', ARGV[2] .. version .. ':' .. ARGV[4]) end
 return {epoch, hits, version, cached}
@@ -65,7 +66,8 @@ def run(caller: str, limit: ratelimit.Limit, probe: SearchProbe | None = None) -
     if probe is not None:
         keys.append(versions.version_key(probe.tenant, probe.user_id))
         held = "" if probe.held_version is None else str(probe.held_version)
-        args += [cache_layers.l1_prefix(probe.tenant, probe.user_id), held, probe.qhash]
+        args += [cache_layers.l1_prefix(probe.tenant, probe.user_id), held, probe.qhash,
+                 versions.seed()]
     try:
         reply = _call(keys, args)
     except redis.RedisError as e:

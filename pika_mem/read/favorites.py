@@ -82,7 +82,8 @@ def refresh_users(pairs: list[tuple[str, str]]) -> list[dict]:
     if not pairs:
         return []
     r = redis_client.get_redis()
-    current = [int(v or 0) for v in r.mget([versions.version_key(t, u) for t, u in pairs])]
+    current = [int(v) if v is not None else versions.get_version(t, u)  # seeds a lost tag
+               for (t, u), v in zip(pairs, r.mget([versions.version_key(t, u) for t, u in pairs]))]
     with get_engine().begin() as conn:
         records = [upsert_summary(conn, t, u, v) for (t, u), v in zip(pairs, current)]
     pipe = r.pipeline(transaction=False)

@@ -10,6 +10,7 @@ separator and reach another child's or another tenant's keys.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from pika_mem.redis_client import get_redis
 
@@ -25,11 +26,32 @@ def version_key(tenant: str, user_id: str) -> str:
     return f"ver:{user_tag(tenant, user_id)}"
 
 
+# Redis keeps nothing on disk. After a restart a counter starting again at 1 would reach
+# versions that L0 entries and Postgres summaries of the old state still carry, and serve
+# them as current. So a missing tag is seeded from the clock in milliseconds — above every
+# version handed out before (a child gets far fewer than 1,000 writes a second) — and
+# counts on from there.
+_SEEDED = """
+local v = redis.call('GET', KEYS[1])
+if not v then v = ARGV[1]; redis.call('SET', KEYS[1], v) end
+if ARGV[2] == '1' then v = redis.call('INCR', KEYS[1]) end
+return v
+"""
+
+
+def seed() -> int:
+    """The value a lost or new version tag starts from."""
+    return int(time.time() * 1000)
+
+
 def get_version(tenant: str, user_id: str) -> int:
-    raw = get_redis().get(version_key(tenant, user_id))
-    return int(raw) if raw is not None else 0
+    r = get_redis()
+    raw = r.get(version_key(tenant, user_id))
+    if raw is not None:
+        return int(raw)
+    return int(r.eval(_SEEDED, 1, version_key(tenant, user_id), seed(), 0))
 
 
 def bump_version(tenant: str, user_id: str) -> int:
     """Make every cached answer for this user stale; returns the new version."""
-    return int(get_redis().incr(version_key(tenant, user_id)))
+    return int(get_redis().eval(_SEEDED, 1, version_key(tenant, user_id), seed(), 1))
