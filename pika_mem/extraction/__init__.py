@@ -15,7 +15,7 @@ from .context import read_question
 from .categorize import strip_articles
 from .drafts import Draft, finish
 from .objects import Scene, drafts, is_chatter, strip_fillers
-from .text import NUMBER_RX, clauses, detect_lang, nfc, sentences, to_number, trim_object
+from .text import NUMBER_RX, bounded, clauses, detect_lang, nfc, sentences, to_number, trim_object
 
 __all__ = ["extract_facts"]
 
@@ -58,6 +58,7 @@ def _read_user_turn(content: str, lang: str, question, antecedent: str | None):
             continue
         retracted, then_predicate = None, "likes"
         for clause in clauses(sentence, lang):
+            clause = bounded(clause)  # the rules' work per clause is bounded: linear overall
             scene = Scene(lang=lang, context=question if first else None, antecedent=antecedent,
                           sentence=sentence, retracted_category=retracted, then_predicate=then_predicate)
             out = _RULES[lang](clause, scene)

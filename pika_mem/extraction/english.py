@@ -12,7 +12,11 @@ from .text import NUMBER_RX, to_number, trim_object
 
 _I = re.IGNORECASE
 _NAME = r"[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+)?"
-_ADV = r"(?:(?:really|also|so|just|totally|kinda|kind of|still|do|very much|actually|absolutely|sooo+|super) )*"
+# Possessive (*+), as in vietnamese._ADV: the run of adverbs is read once. Exact: no two
+# adverbs read the same words, and what follows an adverb run (a verb, "into", "fan
+# of") starts with none of them except "super" ("super fan of"), which the optional
+# "super " of "fan of" then simply does not take.
+_ADV = r"(?:(?:really|also|so|just|totally|kinda|kind of|still|do|very much|actually|absolutely|sooo+|super) )*+"
 
 
 def _cap_phrase(text: str) -> str:

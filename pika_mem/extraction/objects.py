@@ -59,7 +59,8 @@ _BARE_VERBS = frozenset("chơi đi ăn làm xem nghe đọc học play playing g
                         "eating watch watching read get be have".split())
 # "dog Max": the pet's name is not the pet.
 _PET_NAME = re.compile(r"(?<=[a-zà-ỹđ]) (?-i:[A-ZĐ][\w'-]*)$", re.I)
-_REASON = re.compile(r"\s+(?:vì|bởi vì|tại vì|bởi|because|cause|'cause|since)\s.*$", re.I)
+# Starts only where a run of spaces starts, as text._EN_CUT: linear.
+_REASON = re.compile(r"(?<!\s)\s++(?:vì|bởi vì|tại vì|bởi|because|cause|'cause|since)\s.*+$", re.I)
 _JOINED_TERMS = sorted((t for terms in LEXICON.values() for t in terms
                         if " and " in t or " và " in t or " & " in t), key=len, reverse=True)
 

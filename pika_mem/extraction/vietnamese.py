@@ -14,7 +14,12 @@ from .text import NUMBER_RX, to_number, trim_object
 _I = re.IGNORECASE
 S = r"(?:con|em|tớ|mình|cháu|tôi|bé)"
 _LIKE = r"(?:thích|mê|khoái|yêu|ưa|ghiền|cuồng|kết|mết|thương)"
-_ADV = r"(?:(?:rất|cũng|cực kỳ|cực|siêu|vẫn|rất là|cũng rất|đặc biệt|vô cùng|thật sự|rất rất|hay|chỉ) )*"
+# Adverbs before a verb of liking, any number of them. Each is tried longest first and
+# the run is possessive (*+): no two readings of the same words ("rất rất" was also
+# "rất" + "rất", "cũng rất" "cũng" + "rất"), so "rất rất rất … thích" is read once, where
+# the overlapping alternatives backtracked exponentially. Exact: no adverb is the start
+# of a verb of liking, nor is a second word ("là", "kỳ", …) the start of an adverb.
+_ADV = r"(?:(?:rất là|rất|cũng|cực kỳ|cực|siêu|vẫn|đặc biệt|vô cùng|thật sự|hay|chỉ) )*+"
 _VERB = r"(?: (?:ăn|uống|chơi|xem|nghe|đọc|học|đi|làm))?"
 _NAME_LOWER_OK = frozenset("học non giáo cơ sở quốc tế thông trung tâm".split())
 
@@ -180,7 +185,8 @@ _PREFS = [
     ("likes", re.compile(rf"(?:^|\b{S} |\bnhà {S} |\bcả nhà )(?:{S} )?{_ADV}{_LIKE}\s+(.+)", _I)),
     ("has", re.compile(rf"\b(?:{S}|nhà {S}) (?:(?:mới|vừa|đang|cũng|còn|đã) )*(?:có|nuôi|đang nuôi|mới có|được tặng|được mua cho) "
                        rf"(?!thích|muốn|thể|được|phải|biết|đi|chuyện|ai|gì|nhiều bạn)(.+)", _I)),
-    ("plays", re.compile(rf"\b{S}(?: với [^,]+?)? (?:hay |thường |hay là |cũng |hằng ngày )*chơi (?!với)(.+)", _I)),
+    # (the habit words before "chơi" are a possessive run too, "hay là" before "hay")
+    ("plays", re.compile(rf"\b{S}(?: với [^,]+?)? (?:hay là |hay |thường |cũng |hằng ngày )*+chơi (?!với)(.+)", _I)),
 ]
 _MENTION = re.compile(rf"\b{S} (?:đã |mới |vừa )?(?:xem|đọc|chơi|nghe|ăn) (.+)", _I)
 _QUANT = re.compile(r"^(?:một|hai|ba|bốn|năm|mấy|\d+)\s+(?:con|chú|bé|em|chiếc|cái)\s+", _I)
