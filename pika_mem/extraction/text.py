@@ -142,7 +142,7 @@ def _strip_edges(text: str) -> str:
 
 
 def _strip_tail(text: str, tail: _Tail) -> str:
-    """text without its tail: the longest run, at the end, of filler words each after
+    r"""text without its tail: the longest run, at the end, of filler words each after
     spaces (what `(?:\s+(?:words)\b)+\s*$` removes), found right to left in one pass
     over the words instead of one try per position."""
     stripped = text.rstrip()
