@@ -11,10 +11,11 @@ import re
 from pika_mem.facts.extraction import english, vietnamese
 from pika_mem.facts.extraction.categorize import strip_articles
 from pika_mem.facts.extraction.context import read_question
-from pika_mem.facts.extraction.drafts import finish, Draft
-from pika_mem.facts.extraction.objects import drafts, is_chatter, strip_fillers, Scene
-from pika_mem.facts.extraction.text import clauses, detect_lang, nfc, sentences, to_number, trim_object, NUMBER_RX
-from pika_mem.facts.model import normalize_object, ExtractedFact
+from pika_mem.facts.extraction.drafts import Draft, finish
+from pika_mem.facts.extraction.objects import Scene, drafts, is_chatter, strip_fillers
+from pika_mem.facts.extraction.text import (NUMBER_RX, bounded, clauses, detect_lang, nfc, sentences,
+                                            to_number, trim_object)
+from pika_mem.facts.model import ExtractedFact, normalize_object
 from pika_mem.facts.pii import mask_pii
 
 __all__ = ["extract_facts"]
@@ -58,6 +59,7 @@ def _read_user_turn(content: str, lang: str, question, antecedent: str | None):
             continue
         retracted, then_predicate = None, "likes"
         for clause in clauses(sentence, lang):
+            clause = bounded(clause)  # the rules' work per clause is bounded: linear overall
             scene = Scene(lang=lang, context=question if first else None, antecedent=antecedent,
                           sentence=sentence, retracted_category=retracted, then_predicate=then_predicate)
             out = _RULES[lang](clause, scene)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pika_mem.facts.extraction.text import bounded
+
 # (cue, category), checked in order; first hit wins. Profile cues come first because
 # "what's your name" must not be read as a favourite.
 _EN_CUES = [
@@ -50,9 +52,13 @@ _HAS = re.compile(r"do you have|have you got|\bcó\b.*\bkhông\b|\bnuôi\b", re.
 
 
 # Yes/no questions about one thing: "Do you like broccoli?" → a "No!" is a dislike.
+# The spaces before the thing asked about are possessive (\s++), and so are those after
+# it: a run of spaces is not re-read once per way of sharing it between "\s+" and
+# "(.+?)" (cubic). Only a question about nothing but spaces ("do you like  ?") reads
+# differently: it is not a yes/no question any more.
 _EN_YESNO = re.compile(r"\b(?:(?:do|did|don't) you (?:(?:still|really) )?(like|love|enjoy|have|eat)|"
-                       r"are you (?:still )?(scared|afraid|frightened) of)\s+(.+?)\s*\?", re.I)
-_VI_YESNO = re.compile(r"\b(?:con|em|cháu) có (?:(?:còn|thật) )?(?:(thích|mê|nuôi|ăn được|ăn)|(sợ))\s+(.+?)\s+"
+                       r"are you (?:still )?(scared|afraid|frightened) of)\s++(.+?)\s*+\?", re.I)
+_VI_YESNO = re.compile(r"\b(?:con|em|cháu) có (?:(?:còn|thật) )?(?:(thích|mê|nuôi|ăn được|ăn)|(sợ))\s++(.+?)\s++"
                        r"(?:không|ko|hông)\b", re.I)
 _YESNO_PREDICATE = {"have": "has", "nuôi": "has"}
 
@@ -70,6 +76,7 @@ def read_question(text: str, lang: str) -> Question | None:
     question = next((s for s in reversed(re.split(r"(?<=[.!])\s+", text)) if "?" in s), last)
     if not question:
         return None
+    question = bounded(question, keep_end=True)  # a question is asked at its end
     wh, cues = (_VI_WH, _VI_RX) if lang == "vi" else (_EN_WH, _EN_RX)
     yesno = (_VI_YESNO if lang == "vi" else _EN_YESNO).search(question)
     if yesno and not re.search(r"\b(?:gì|nào|đâu|what|which|any|to)\b", yesno.group(3), re.I) \

@@ -1,166 +1,21 @@
-"""English constructions: profile statements (all may fire in one clause) and one
-preference statement per clause (the first rule that matches)."""
+"""English constructions: one preference statement per clause (the first rule that
+matches); the profile statements are in english_profile."""
 from __future__ import annotations
 
 import re
 
 from pika_mem.facts.extraction.categorize import classify
 from pika_mem.facts.extraction.drafts import Draft
-from pika_mem.facts.extraction.lexicon import is_profession, FAMILY
-from pika_mem.facts.extraction.objects import drafts, resolve, strip_fillers, valid, NOUN_CATEGORY, NOUN_RX, Scene
-from pika_mem.facts.extraction.text import to_number, trim_object, NUMBER_RX
+from pika_mem.facts.extraction.english_profile import PROFILE
+from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, drafts, resolve, strip_fillers
+from pika_mem.facts.extraction.text import trim_object
 
 _I = re.IGNORECASE
-_NAME = r"[A-Z][a-z'\-]+(?: [A-Z][a-z'\-]+)?"
-_ADV = r"(?:(?:really|also|so|just|totally|kinda|kind of|still|do|very much|actually|absolutely|sooo+|super) )*"
-
-
-def _cap_phrase(text: str) -> str:
-    """Leading capitalised words: "Riverside Elementary last year" → "Riverside Elementary"."""
-    words = []
-    for w in text.split():
-        if w[:1].isupper() or w[:1].isdigit() or (words and w.lower() in ("of", "the", "de")):
-            words.append(w)
-        else:
-            break
-    while words and words[-1].lower() in ("of", "the", "de"):
-        words.pop()
-    return trim_object(" ".join(words), "en")
-
-
-def _profile(cat: str, obj: str | None, relation: str = "") -> list[Draft]:
-    obj = trim_object(obj or "", "en")
-    return [Draft(cat, obj, cat, relation=relation)] if valid(obj) else []
-
-
-def _name(c, s):
-    m = (re.search(rf"\bmy name(?:'s| is) ({_NAME})", c, _I) and
-         re.search(rf"(?i:\bmy name(?:'s| is)) ({_NAME})", c)) or \
-        re.search(rf"(?i:\b(?:call me|i'm called|i am called|people call me)) ({_NAME})", c) or \
-        re.match(rf"^(?i:(?:hi|hello|hey)?,? ?(?:i'm|i am|it's|this is)) ({_NAME})[.!]?$", c)
-    if m and m.group(1).lower() not in ("pika", "fine", "good", "ok", "okay", "here", "back"):
-        return _profile("name", m.group(1))
-    return []
-
-
-def _age(c, s):
-    m = re.search(rf"\b(?:i'm|i am|i just turned|i turned|i'm turning|my age is) (?:now )?({NUMBER_RX})"
-                  rf"(?: and a half)?(?: years? old| yrs? old| yo)?\b(?! grade| of)", c, _I)
-    if m and (re.search(r"years? old|turned|age", c, _I) or re.search(rf"(?:i'm|i am) ({NUMBER_RX})[.!]*$", c, _I)):
-        return _profile("age", to_number(m.group(1)))
-    return []
-
-
-def _birthday(c, s):
-    m = re.search(r"\bmy birthday(?: is|'s| was| will be)? (?:on |in )?(.+)|\bi was born (?:on|in) (.+)", c, _I)
-    return _profile("birthday", re.split(r"\s+(?:and|so|but)\s", m.group(1) or m.group(2))[0]) if m else []
-
-
-def _grade(c, s):
-    m = re.search(rf"\b(?:i'm|i am|i'm now|i go to|i am now) in (?:the )?(?:grade ({NUMBER_RX})|"
-                  rf"({NUMBER_RX}) grade|year ({NUMBER_RX})|(kindergarten|preschool|pre-k))", c, _I)
-    if not m:
-        return []
-    if m.group(4):
-        return _profile("grade", m.group(4).lower())
-    n = to_number(m.group(1) or m.group(2) or m.group(3))
-    return _profile("grade", f"{'year' if m.group(3) else 'grade'} {n}")
-
-
-_SCHOOL_WORD = r"(?:School|Elementary|Primary|Academy|Kindergarten|Preschool|Montessori|Middle|High)"
-
-
-def _school(c, s):
-    m = re.search(r"(?i:\bi (?:go to|attend|study at|am at|'m at|go) |\bmy school(?:'s name)? is (?:called )?)"
-                  r"([A-Z].*)", c)
-    if not m:  # "I'm in 3rd grade at Maple Leaf School"
-        m = re.search(rf"(?i:\b(?:at|to|from) )((?:[A-Z][\w'.-]* )+{_SCHOOL_WORD}(?: School)?)\b", c)
-    if m:
-        name = _cap_phrase(m.group(1))
-        ctx = s.context and s.context.category == "school"
-        if name and (re.search(_SCHOOL_WORD, name) or ctx or "my school" in c.lower()):
-            return _profile("school", name)
-    return []
-
-
-def _lives(c, s):
-    m = re.search(r"(?i:\b(?:i|we) (?:live|stay)(?: with [\w' ]+?)? (?:in|at|near) |\b(?:i'm|i am) from |"
-                  r"\bmy (?:house|home) is in )(?:the )?([A-Z].*)", c)
-    return _profile("lives_in", _cap_phrase(m.group(1))) if m else []
-
-
-# "My mom is allergic to …", "He's scared of …": someone else's fact.
-_OTHER = re.compile(r"\b(?:my|he|she|they|his|her|mom|dad)\b[\w\s']{0,30}?(?:\bis|\bare|'s|'re|\bgets?)\s+"
-                    r"(?:\w+\s+)?(?:allergic|scared|afraid|frightened|terrified)", _I)
-
-
-def _allergy(c, s):
-    m = re.search(r"\ballergic to (.+)|\bi have an? (.+?) allergy|\ballergy to (.+)", c, _I)
-    if not m or re.search(r"\b(?:not|n't)\b.*allerg", c, _I) or _OTHER.search(c):
-        return []
-    return drafts(m.group(1) or m.group(2) or m.group(3), s, "allergy", "allergy")
-
-
-def _fear(c, s):
-    m = re.search(r"\b(?:scared|afraid|frightened|terrified|fearful) of (.+)|\bi fear (.+)|"
-                  r"^(.+?) (?:scares?|frightens?|scared|frightened) me|^(.+?) makes? me (?:scared|afraid)", c, _I)
-    if not m or re.search(r"\b(?:not|n't|never)\b.*(?:scared|afraid|frightened|terrified)", c, _I) or _OTHER.search(c):
-        return []
-    return drafts(next(g for g in m.groups() if g), s, "fear", "fear")
-
-
-def _dream(c, s):
-    m = re.search(r"\bi (?:want|wanna|would like|'d like|hope|am going|'m going) (?:to )?(?:be|become) (.+?)"
-                  r"(?: when i(?:'m| am)? (?:grow up|older|big)| one day| someday| in the future|$)", c, _I) or \
-        re.search(r"\bmy dream (?:job )?is (?:to (?:be|become) )?(.+)", c, _I)
-    if not m:
-        return []
-    obj = re.sub(r"^(?:a|an|the)\s+", "", trim_object(re.sub(r"\s+like\s.*$", "", m.group(1)), "en"), flags=_I)
-    cue = re.search(r"grow up|older|one day|someday|future|dream|big", s.sentence, _I)
-    if cue or is_profession(obj):
-        return _profile("dream", obj)
-    return []
-
-
-_REL = r"(?:little |big |baby |older |younger |twin |step|half )?(?:brother|sister|sibling|cousin)s?"
-_KIN = rf"(?:{_REL}|mom|mum|mommy|dad|daddy|grandma|grandpa|granny|grandmother|grandfather|aunt|uncle)"
-
-
-def _family(c, s):
-    out = []
-    for m in re.finditer(rf"(?i:\b(?:i|we)(?: have|'ve got| have got| got)(?: a| an| one| two| three| \d)? ?"
-                         rf"({_REL})(?: and (?:a |an |one |two )?({_REL}))?)(?:(?i:,? (?:named|called|whose name is|who is called) )({_NAME}))?", c):
-        out += _profile("family", m.group(3) or m.group(1).lower(), m.group(1).lower())
-        if m.group(2):
-            out += _profile("family", m.group(2).lower(), m.group(2).lower())
-    for m in re.finditer(rf"(?i:\bmy ({_KIN}))(?i:'s name is|,? (?:is )?(?:named|called)|,)? ({_NAME})", c):
-        if m.group(2) not in ("I", "Is", "Are") and not any(d.object == m.group(2) for d in out):
-            out += _profile("family", m.group(2), m.group(1).lower())
-    return out
-
-
-def _friend(c, s):
-    m = re.search(rf"(?i:\bmy (?:very )?best friends?(?:'s name)? (?:is|are) (?:called |named )?)({_NAME}(?: (?:and|&) {_NAME})?)", c) or \
-        re.search(rf"^({_NAME}) (?i:is my (?:very )?best friend)", c) or \
-        re.search(rf"(?i:\bmy (?:best |good |new )?friends? (?:is |are )?(?:named |called )?)({_NAME})", c)
-    return drafts(m.group(1), s, "likes", "friend") if m else []
-
-
-def _travel(c, s):
-    m = re.search(r"(?i:\b(?:i|we)(?:'re| are|'m| am| will| have|'ve)? (?:went|go|going|visited|visiting|traveled|"
-                  r"travelled|flew|flying|drove|been) (?:to )?)(?:the )?([A-Z].*)", c)
-    if m and not re.match(_SCHOOL_WORD, m.group(1)):
-        name = _cap_phrase(m.group(1))
-        if name.lower() in FAMILY:  # "visited Grandma in Hue" → Hue
-            there = re.search(r"\b(?:in|at) (?:the )?([A-Z].*)", m.group(1)[len(name):])
-            name = _cap_phrase(there.group(1)) if there else ""
-        if name and not re.search(_SCHOOL_WORD, name) and name not in ("I", "PIKA"):
-            return [Draft("travel", name, "likes")]
-    return []
-
-
-PROFILE = (_name, _age, _birthday, _grade, _school, _lives, _allergy, _fear, _dream, _family,
-           _friend, _travel)
+# Possessive (*+), as in vietnamese._ADV: the run of adverbs is read once. Exact: no two
+# adverbs read the same words, and what follows an adverb run (a verb, "into", "fan
+# of") starts with none of them except "super" ("super fan of"), which the optional
+# "super " of "fan of" then simply does not take.
+_ADV = r"(?:(?:really|also|so|just|totally|kinda|kind of|still|do|very much|actually|absolutely|sooo+|super) )*+"
 
 _FAV_PREFIX = r"\bmy (?:very |most |all[- ]time )?(?:favou?rite|fave|fav|number one|number 1|#1|best)"
 _PREFS = [
@@ -189,6 +44,8 @@ _PREFS = [
     ("has", re.compile(r"\bmy pets? (?:is|are) (.+)", _I)),
     ("plays", re.compile(r"\b(?:i|we) (?:also |often |usually |always |sometimes )?(?:play|practice|do) (.+)", _I)),
 ]
+_BUT = re.compile(r",? but ", _I)
+_NOT_A_THING = re.compile(r"^(?:to )?(?:be|go to bed|it when)\b", _I)
 _MENTION = re.compile(r"\b(?:i|we) (?:watched|saw|read|played|listened to|visited|got|ate) (.+)", _I)
 
 
@@ -212,12 +69,12 @@ def preferences(c: str, s: Scene) -> list[Draft]:
             s.retracted_category, s.then_predicate = NOUN_CATEGORY[m.group(1).lower()], "favorite"
             return []
         if kind == "retract":
-            found = drafts(re.split(r",? but ", m.group(1), flags=_I)[0], s, "dislikes", retracts=True)
+            found = drafts(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
             s.retracted_category = found[0].category if found else None
             if not found:
                 continue
             return found
-        if kind in ("likes", "dislikes") and re.match(r"^(?:to )?(?:be|go to bed|it when)\b", m.group(1), _I):
+        if kind in ("likes", "dislikes") and _NOT_A_THING.match(m.group(1)):
             return []
         if kind == "has":
             return [d for d in drafts(m.group(1), s, "has") if d.category in ("animal", "pet", "toy")
