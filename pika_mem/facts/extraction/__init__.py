@@ -12,7 +12,7 @@ from pika_mem.facts.extraction import english, vietnamese
 from pika_mem.facts.extraction.categorize import strip_articles
 from pika_mem.facts.extraction.context import read_question
 from pika_mem.facts.extraction.drafts import Draft, finish
-from pika_mem.facts.extraction.objects import Scene, drafts, is_chatter, strip_fillers
+from pika_mem.facts.extraction.objects import Scene, read_objects, is_chatter, strip_fillers
 from pika_mem.facts.extraction.text import (NUMBER_RX, bounded, clauses, detect_lang, nfc, sentences,
                                             to_number, trim_object)
 from pika_mem.facts.model import ExtractedFact, normalize_object
@@ -94,10 +94,10 @@ def _yes_no_answer(clause: str, scene: Scene) -> list[Draft]:
     if not about:
         return []
     if _NO.match(text):
-        return [] if q.predicate in ("has", "fear") else drafts(about, scene, "dislikes")
+        return [] if q.predicate in ("has", "fear") else read_objects(about, scene, "dislikes")
     if _YES.match(text):
         category = q.predicate if q.predicate == "fear" else None
-        return drafts(about, scene, q.predicate, category)
+        return read_objects(about, scene, q.predicate, category)
     return []
 
 
@@ -121,7 +121,7 @@ def _bare_answer(clause: str, scene: Scene) -> list[Draft]:
         obj = strip_articles(re.sub(r"^(?:in|at|ở|tại)\s+", "", trim_object(text, scene.lang), flags=re.I),
                              scene.lang)
         return [Draft(q.category, obj, q.category)] if obj and not is_chatter(obj) else []
-    return drafts(text, scene, q.predicate, None)
+    return read_objects(text, scene, q.predicate, None)
 
 
 def _but_now(clause: str, scene: Scene, category: str) -> list[Draft]:
@@ -132,7 +132,7 @@ def _but_now(clause: str, scene: Scene, category: str) -> list[Draft]:
         return []
     scene.context = None
     predicate = scene.then_predicate
-    return drafts(m.group(1), scene, predicate) or drafts(m.group(1), scene, predicate, category)
+    return read_objects(m.group(1), scene, predicate) or read_objects(m.group(1), scene, predicate, category)
 
 
 def _last_mention(out: list[Draft], scene: Scene) -> str | None:

@@ -7,7 +7,7 @@ import re
 from pika_mem.facts.extraction.categorize import classify
 from pika_mem.facts.extraction.drafts import Draft
 from pika_mem.facts.extraction.english_profile import PROFILE
-from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, drafts, resolve, strip_fillers
+from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, read_objects, resolve, strip_fillers
 from pika_mem.facts.extraction.text import trim_object
 
 _I = re.IGNORECASE
@@ -58,18 +58,18 @@ def preferences(c: str, s: Scene) -> list[Draft]:
             cat, _ = classify(m.group(1), "en")
             if cat is None:
                 continue
-            return drafts(m.group(2), s, "likes" if cat == "friend" else "favorite", cat)
+            return read_objects(m.group(2), s, "likes" if cat == "friend" else "favorite", cat)
         if kind == "favorite_noun":
             cat = NOUN_CATEGORY[m.group(1).lower()]
             # A child may have several best friends: "best friend" is a like, not a slot.
-            return drafts(m.group(2), s, "likes" if cat == "friend" else "favorite", cat)
+            return read_objects(m.group(2), s, "likes" if cat == "friend" else "favorite", cat)
         if kind == "favorite_noun_rev":
-            return drafts(m.group(1), s, "favorite", NOUN_CATEGORY[m.group(2).lower()])
+            return read_objects(m.group(1), s, "favorite", NOUN_CATEGORY[m.group(2).lower()])
         if kind == "fav_used_to":  # the "now it's Y" clause that follows is the new favourite
             s.retracted_category, s.then_predicate = NOUN_CATEGORY[m.group(1).lower()], "favorite"
             return []
         if kind == "retract":
-            found = drafts(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
+            found = read_objects(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
             s.retracted_category = found[0].category if found else None
             if not found:
                 continue
@@ -77,11 +77,11 @@ def preferences(c: str, s: Scene) -> list[Draft]:
         if kind in ("likes", "dislikes") and _NOT_A_THING.match(m.group(1)):
             return []
         if kind == "has":
-            return [d for d in drafts(m.group(1), s, "has") if d.category in ("animal", "pet", "toy")
+            return [d for d in read_objects(m.group(1), s, "has") if d.category in ("animal", "pet", "toy")
                     and _as_pet(d)]
         if kind == "plays":
-            return [d for d in drafts("playing " + m.group(1), s) if d.category in ("game", "sport", "music")]
-        found = drafts(m.group(1), s, kind)
+            return [d for d in read_objects("playing " + m.group(1), s) if d.category in ("game", "sport", "music")]
+        found = read_objects(m.group(1), s, kind)
         if not found:  # unknown kind of thing, but "it" may point at it next
             s.mentions.append(trim_object(m.group(1), "en"))
         return found

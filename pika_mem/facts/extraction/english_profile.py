@@ -6,7 +6,7 @@ import re
 
 from pika_mem.facts.extraction.drafts import Draft
 from pika_mem.facts.extraction.lexicon import FAMILY, is_profession
-from pika_mem.facts.extraction.objects import drafts, needs, valid
+from pika_mem.facts.extraction.objects import read_objects, needs, valid
 from pika_mem.facts.extraction.text import NUMBER_RX, to_number, trim_object
 
 _I = re.IGNORECASE
@@ -131,7 +131,7 @@ def _allergy(c, s):
     m = _ALLERGY_RX.search(c)
     if not m or _ALLERGY_NOT.search(c) or _OTHER.search(c):
         return []
-    return drafts(m.group(1) or m.group(2) or m.group(3), s, "allergy", "allergy")
+    return read_objects(m.group(1) or m.group(2) or m.group(3), s, "allergy", "allergy")
 
 
 _FEAR_RX = re.compile(r"\b(?:scared|afraid|frightened|terrified|fearful) of (.+)|\bi fear (.+)|"
@@ -144,7 +144,7 @@ def _fear(c, s):
     m = _FEAR_RX.search(c)
     if not m or _FEAR_NOT.search(c) or _OTHER.search(c):
         return []
-    return drafts(next(g for g in m.groups() if g), s, "fear", "fear")
+    return read_objects(next(g for g in m.groups() if g), s, "fear", "fear")
 
 
 _DREAM_RX = (
@@ -199,7 +199,7 @@ _FRIEND_RX = (
 @needs(r"friend")
 def _friend(c, s):
     m = _FRIEND_RX[0].search(c) or _FRIEND_RX[1].search(c) or _FRIEND_RX[2].search(c)
-    return drafts(m.group(1), s, "likes", "friend") if m else []
+    return read_objects(m.group(1), s, "likes", "friend") if m else []
 
 
 _TRAVEL_RX = re.compile(r"(?i:\b(?:i|we)(?:'re| are|'m| am| will| have|'ve)? (?:went|go|going|visited|visiting|traveled|"

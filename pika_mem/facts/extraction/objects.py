@@ -140,8 +140,8 @@ def resolve(obj: str, scene: Scene) -> str | None:
     return obj
 
 
-def drafts(raw: str, scene: Scene, predicate: str = "likes", category: str | None = None,
-           retracts: bool = False) -> list[Draft]:
+def read_objects(raw: str, scene: Scene, predicate: str = "likes", category: str | None = None,
+                 retracts: bool = False) -> list[Draft]:
     """Drafts for every item of "X and Y": category forced, or classified per item."""
     lang = scene.lang
     if category == "friend" and predicate == "favorite":

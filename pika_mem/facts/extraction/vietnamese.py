@@ -9,7 +9,7 @@ import re
 
 from pika_mem.facts.extraction.drafts import Draft
 from pika_mem.facts.extraction.vietnamese_profile import PROFILE, S  # S: how the child says "I"
-from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, drafts, resolve, strip_fillers
+from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, read_objects, resolve, strip_fillers
 from pika_mem.facts.extraction.text import trim_object
 
 _I = re.IGNORECASE
@@ -73,25 +73,25 @@ def preferences(c: str, s: Scene) -> list[Draft]:
         if not m:
             continue
         if kind == "favorite_noun":
-            return drafts(m.group(2), s, "favorite", NOUN_CATEGORY[m.group(1).lower()])
+            return read_objects(m.group(2), s, "favorite", NOUN_CATEGORY[m.group(1).lower()])
         if kind == "favorite_noun_rev":
-            return drafts(m.group(1), s, "favorite", NOUN_CATEGORY[m.group(2).lower()])
+            return read_objects(m.group(1), s, "favorite", NOUN_CATEGORY[m.group(2).lower()])
         if kind == "retract":
-            found = drafts(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
+            found = read_objects(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
             s.retracted_category = found[0].category if found else None
             if not found:
                 continue
             return found
         if kind == "has":
             obj = _QUANT.sub("", m.group(1))
-            found = [d for d in drafts(obj, s, "has") if d.category in ("animal", "pet", "toy")]
+            found = [d for d in read_objects(obj, s, "has") if d.category in ("animal", "pet", "toy")]
             for d in found:
                 if d.category == "animal":
                     d.category, d.object = "pet", _CON.sub("", d.object)
             return found
         if kind == "plays":
-            return [d for d in drafts("chơi " + m.group(1), s) if d.category in ("game", "sport", "music")]
-        found = drafts(m.group(1), s, kind)
+            return [d for d in read_objects("chơi " + m.group(1), s) if d.category in ("game", "sport", "music")]
+        found = read_objects(m.group(1), s, kind)
         if not found:  # unknown kind of thing, but "nó" may point at it next
             s.mentions.append(trim_object(m.group(1), "vi"))
         return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pika_mem.facts.extraction.drafts import Draft
-from pika_mem.facts.extraction.objects import drafts, needs, valid
+from pika_mem.facts.extraction.objects import read_objects, needs, valid
 from pika_mem.facts.extraction.text import NUMBER_RX, to_number, trim_object
 
 _I = re.IGNORECASE
@@ -138,7 +138,7 @@ def _allergy(c, s):
     other = _ALLERGY_OTHER.search(c)
     if not m or other or _ALLERGY_NOT.search(c):
         return []
-    return drafts(m.group(1), s, "allergy", "allergy")
+    return read_objects(m.group(1), s, "allergy", "allergy")
 
 
 _FEAR_RX = re.compile(rf"(?i:(?:^|\b{S} |\brất |\bhơi |\bcũng )(?:rất |hơi |cực kỳ |cũng )?sợ )(?:nhất (?:là )?)?(?!là |rằng )(.+)")
@@ -150,7 +150,7 @@ def _fear(c, s):
     m = _FEAR_RX.search(c)
     if not m or _FEAR_NOT.search(c):
         return []
-    return drafts(m.group(1), s, "fear", "fear")
+    return read_objects(m.group(1), s, "fear", "fear")
 
 
 _DREAM_RX = (
