@@ -90,6 +90,20 @@ def test_separators_alone_between_digits_do_not_crash_the_masker(text):
     extract(text)
 
 
+@pytest.mark.parametrize("text", [
+    (" 17))))))))))))) " * 50)[:4000],  # found by the fuzzer: each pass masked a little more
+    "16889)-())8323+68 662060)42b4299)341+5-791)a702?9a.4 9+7",  # "+68 662060" only after a pass
+    "0912345678+84912345678+84912345678+84912345678+84912345678",  # one pass per number
+])
+def test_masking_twice_is_masking_once(text):
+    once = mask_pii(text)
+    assert mask_pii(once) == once
+
+
+def test_numbers_glued_by_a_plus_are_all_masked():
+    assert mask_pii("0912345678+84912345678+84912345678") == "[phone][phone][phone]"
+
+
 # --- what the rewrites must not change -------------------------------------------------
 
 @pytest.mark.parametrize("text,expected", [
