@@ -8,7 +8,8 @@ is left alone.
 Linear time on any input: every pattern below is matched once per position at most
 (no nested or overlapping quantifiers), and a run of several numbers is cut into
 numbers in one left-to-right pass that looks at most _MAX_DIGITS digits /
-_MAX_CHARS characters ahead (no phone, card or id number is longer).
+_MAX_GROUPS groups / _MAX_CHARS characters ahead (no phone, card or id number is
+longer).
 """
 from __future__ import annotations
 
@@ -23,14 +24,17 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-
 # Linear: a match may start only where no word character or "+" precedes, and the
 # class run is read once (then backs off to the last digit that ends a word).
 _NUMBER = re.compile(r"(?<![\w+])(\+\s?)?(\(?\d[\d().\- ]{5,}\d\)?)(?![\w])")
+_NUMBER_AFTER_LABEL = re.compile(_NUMBER.pattern.removeprefix(r"(?<![\w+])"))
 _MONEY = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 _GROUPED_BY_4 = re.compile(r"^\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?$")
 _DIGIT_RUN = re.compile(r"\d+")
 _NON_DIGIT = re.compile(r"\D")
 # No number _label accepts has more digits (a card has 13–19); no real one, however
-# it is spaced or bracketed, is longer than this.
+# it is spaced or bracketed, is made of more space-separated groups or characters.
 _MAX_DIGITS = 19
-_MAX_CHARS = 64
+_MAX_GROUPS = 24
+_MAX_CHARS = 256
+_MAX_PASSES = 4
 
 
 _DOUBLED = tuple(d * 2 - 9 if d > 4 else d * 2 for d in range(10))
@@ -83,8 +87,8 @@ def _replace_number(m: re.Match) -> str:
 def _split_numbers(plus: str | None, groups: list[str]) -> list[str]:
     """The groups, with each longest run (from the left) that is one number replaced by
     its label — what trying every run groups[i:j] would give, in one pass: from each
-    group only runs of at most _MAX_DIGITS digits and _MAX_CHARS characters are
-    candidates, and _label sees only those that pass its necessary conditions (8+
+    group only runs of at most _MAX_DIGITS digits, _MAX_GROUPS groups and _MAX_CHARS
+    characters are candidates, and _label sees only those that pass its necessary conditions (8+
     digits, or 7+ after "+"; at most one single-digit run, none at either end; 13+
     digits only if it can be a card). Prefix sums make each check O(1), and groups
     that cannot start a number are skipped at once."""
@@ -144,7 +148,7 @@ def _split_numbers(plus: str | None, groups: list[str]) -> list[str]:
         # groups[i:j] with enough digits, <= _MAX_DIGITS, <= 1 single-digit run, short enough.
         lo = max(i + 1, bisect_left(digits, digits[i] + (7 if p else 8)))
         hi = min(bisect_right(digits, digits[i] + _MAX_DIGITS), bisect_right(singles, singles[i] + 1),
-                 bisect_right(chars, chars[i] + _MAX_CHARS + 1)) - 1
+                 bisect_right(chars, chars[i] + _MAX_CHARS + 1), i + _MAX_GROUPS + 1) - 1
         found, j = None, hi
         while j >= lo:
             if last_run[prev_dig[j]] > 1 and (
@@ -164,11 +168,44 @@ def _split_numbers(plus: str | None, groups: list[str]) -> list[str]:
     return out
 
 
+def _mask_numbers(text: str) -> str:
+    """One left-to-right pass of _NUMBER over text. Where a number was just replaced by
+    a label, the next may start right after it even if a digit preceded it in the
+    input ("0912345678+84912345678"): the label's "]" precedes it now, as a second pass
+    would see it — so that chains of such numbers do not take one pass each."""
+    out, pos, labelled_end = [], 0, -1
+    while True:
+        m, replaced = _NUMBER.search(text, pos), None
+        if labelled_end == pos and (m is None or m.start() > pos):
+            # Only if it masks all of it: what a search from here finds lies inside it.
+            glued = _NUMBER_AFTER_LABEL.match(text, pos)
+            labelled = _replace_number(glued) if glued else ""
+            if glued and not any(ch.isdigit() for ch in labelled):
+                m, replaced = glued, labelled
+        if m is None:
+            break
+        replaced = replaced or _replace_number(m)
+        out += (text[pos:m.start()], replaced)
+        labelled_end = m.end() if replaced.endswith("]") and replaced != m.group(0) else -1
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def mask_pii(text: str) -> str:
-    """The text with e-mail addresses, phone, ID and card numbers replaced."""
+    """The text with e-mail addresses, phone, ID and card numbers replaced.
+
+    Idempotent: a pass that replaced something is followed by another, until nothing
+    changes (at most _MAX_PASSES; every pass is linear). A second pass finds more only
+    in what the first left around its labels, e.g. digits a cut-off run left over."""
     if not text:
         return text
     text = _EMAIL.sub("[email]", text)
-    if not any(ch.isdigit() for ch in text):
-        return text
-    return _NUMBER.sub(_replace_number, text)
+    for _ in range(_MAX_PASSES):
+        if not any(ch.isdigit() for ch in text):
+            break
+        masked = _mask_numbers(text)
+        if masked == text:
+            break
+        text = masked
+    return text
