@@ -24,8 +24,8 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 with atheris.instrument_imports(include=["pika_mem"]):
-    from pika_mem.extraction import extract_facts
-    from pika_mem.pii import mask_pii
+    from pika_mem.facts.extraction import extract_facts
+    from pika_mem.facts.pii import mask_pii
 
 MAX_CHARS = 4000
 SLOW_MS = 200.0

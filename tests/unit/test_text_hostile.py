@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pika_mem.extraction import english, extract_facts, vietnamese
-from pika_mem.facts import CATEGORIES, ExtractedFact
-from pika_mem.pii import mask_pii
+from pika_mem.facts.extraction import english, extract_facts, vietnamese
+from pika_mem.facts.model import CATEGORIES, ExtractedFact
+from pika_mem.facts.pii import mask_pii
 from tests.unit.test_extraction import CASES as CASES_FOR_GATES
 
 
@@ -131,7 +131,7 @@ def test_yes_no_question_still_sets_context():
 
 
 def test_a_long_clause_is_read_up_to_its_first_400_characters():
-    from pika_mem.extraction.text import bounded
+    from pika_mem.facts.extraction.text import bounded
     assert bounded("con thích kem " * 100) == ("con thích kem " * 100)[:400].rsplit(" ", 1)[0]
     assert bounded("x" * 1000) == "x" * 400
     assert bounded("what? " * 100 + "Do you like cats?", keep_end=True).endswith(" Do you like cats?")
@@ -143,8 +143,8 @@ def _clauses_to_check() -> list[str]:
     import json
     from pathlib import Path
 
-    from pika_mem.extraction.objects import strip_fillers
-    from pika_mem.extraction.text import clauses, nfc, sentences
+    from pika_mem.facts.extraction.objects import strip_fillers
+    from pika_mem.facts.extraction.text import clauses, nfc, sentences
     rows = Path(__file__).parents[1] / "data" / "dev_conversations.jsonl"
     texts = [m["content"] for line in rows.read_text().splitlines() for m in json.loads(line)["messages"]]
     texts += [t.removeprefix("A:") for turns, _ in CASES_FOR_GATES for t in turns]
@@ -160,7 +160,7 @@ def test_a_rule_only_skips_clauses_it_could_not_read():
     """The words each rule needs(…) must be in every clause where the rule finds
     something (else skipping it would lose facts): checked on the dev set and the
     construction tests, with the rule unwrapped."""
-    from pika_mem.extraction.objects import Scene
+    from pika_mem.facts.extraction.objects import Scene
     clauses = _clauses_to_check()
     checked = 0
     for module, lang in ((vietnamese, "vi"), (english, "en")):
