@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.deps-$(shell cat requirements.txt 2>/dev/null | md5sum | cut -c1-12)
 
-.PHONY: run stop status test unit venv services db clean-var bench
+.PHONY: run stop status test unit fuzz venv services db clean-var bench
 
 venv: $(DEPS)
 
@@ -39,6 +39,13 @@ test: venv services
 # The pure tests: no service, no worker, seconds.
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
+
+# A longer coverage-guided campaign on the masker and the extractor than make test's
+# 3,000 inputs (FUZZ_SECONDS, default 60); a finding is written to build/fuzz/crash-*.
+fuzz: venv
+	mkdir -p build/fuzz
+	$(BIN)/python tests/fuzz/fuzz_text.py -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4000 \
+	  -dict=tests/fuzz/text.dict -artifact_prefix=build/fuzz/
 
 bench: venv services db
 	command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
