@@ -7,8 +7,9 @@ import re
 from pika_mem.facts.extraction.categorize import classify
 from pika_mem.facts.extraction.drafts import Draft
 from pika_mem.facts.extraction.english_profile import PROFILE
-from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, read_objects, resolve, strip_fillers
-from pika_mem.facts.extraction.text import trim_object
+from pika_mem.facts.extraction.objects import (NOUN_CATEGORY, NOUN_RX, Scene, read_objects, read_or_mention,
+                                               read_played, read_retraction, remember_mention,
+                                               strip_fillers)
 
 _I = re.IGNORECASE
 # Possessive (*+), as in vietnamese._ADV: the run of adverbs is read once. Exact: no two
@@ -69,8 +70,7 @@ def preferences(c: str, s: Scene) -> list[Draft]:
             s.retracted_category, s.then_predicate = NOUN_CATEGORY[m.group(1).lower()], "favorite"
             return []
         if kind == "retract":
-            found = read_objects(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
-            s.retracted_category = found[0].category if found else None
+            found = read_retraction(_BUT.split(m.group(1))[0], s)
             if not found:
                 continue
             return found
@@ -80,16 +80,9 @@ def preferences(c: str, s: Scene) -> list[Draft]:
             return [d for d in read_objects(m.group(1), s, "has") if d.category in ("animal", "pet", "toy")
                     and _as_pet(d)]
         if kind == "plays":
-            return [d for d in read_objects("playing " + m.group(1), s) if d.category in ("game", "sport", "music")]
-        found = read_objects(m.group(1), s, kind)
-        if not found:  # unknown kind of thing, but "it" may point at it next
-            s.mentions.append(trim_object(m.group(1), "en"))
-        return found
-    m = _MENTION.search(c)
-    if m:
-        obj = resolve(trim_object(m.group(1), "en"), s)
-        s.mentions.append(obj)
-    return []
+            return read_played(m.group(1), s, "playing")
+        return read_or_mention(m.group(1), s, kind)
+    return remember_mention(_MENTION, c, s)
 
 
 def _as_pet(d: Draft) -> bool:

@@ -179,3 +179,36 @@ def read_objects(raw: str, scene: Scene, predicate: str = "likes", category: str
         first_cat = first_cat or cat
         out.append(Draft(cat, obj, predicate, retracts))
     return out
+
+
+_PLAYED = ("game", "sport", "music")
+
+
+def read_played(phrase: str, scene: Scene, play_word: str) -> list[Draft]:
+    """"I play X" / "con chơi X": only games, sports and instruments are kept."""
+    return [d for d in read_objects(f"{play_word} {phrase}", scene) if d.category in _PLAYED]
+
+
+def read_or_mention(phrase: str, scene: Scene, predicate: str) -> list[Draft]:
+    """Drafts of a phrase; when it names no known kind of thing, it is still remembered as
+    what "it" / "nó" may point at next."""
+    found = read_objects(phrase, scene, predicate)
+    if not found:
+        scene.mentions.append(trim_object(phrase, scene.lang))
+    return found
+
+
+def remember_mention(rx: re.Pattern, clause: str, scene: Scene) -> list[Draft]:
+    """A thing the child did something with ("we watched X"): no fact, but an antecedent."""
+    m = rx.search(clause)
+    if m:
+        scene.mentions.append(resolve(trim_object(m.group(1), scene.lang), scene))
+    return []
+
+
+def read_retraction(phrase: str, scene: Scene) -> list[Draft]:
+    """"I don't like X anymore": X as a retracting dislike; the scene remembers the
+    category, so that a "but now Y" clause after it can be read as the new favourite."""
+    found = read_objects(phrase, scene, "dislikes", retracts=True)
+    scene.retracted_category = found[0].category if found else None
+    return found

@@ -9,8 +9,9 @@ import re
 
 from pika_mem.facts.extraction.drafts import Draft
 from pika_mem.facts.extraction.vietnamese_profile import PROFILE, S  # S: how the child says "I"
-from pika_mem.facts.extraction.objects import NOUN_CATEGORY, NOUN_RX, Scene, read_objects, resolve, strip_fillers
-from pika_mem.facts.extraction.text import trim_object
+from pika_mem.facts.extraction.objects import (NOUN_CATEGORY, NOUN_RX, Scene, read_objects, read_or_mention,
+                                               read_played, read_retraction, remember_mention,
+                                               strip_fillers)
 
 _I = re.IGNORECASE
 _LIKE = r"(?:thích|mê|khoái|yêu|ưa|ghiền|cuồng|kết|mết|thương)"
@@ -77,8 +78,7 @@ def preferences(c: str, s: Scene) -> list[Draft]:
         if kind == "favorite_noun_rev":
             return read_objects(m.group(1), s, "favorite", NOUN_CATEGORY[m.group(2).lower()])
         if kind == "retract":
-            found = read_objects(_BUT.split(m.group(1))[0], s, "dislikes", retracts=True)
-            s.retracted_category = found[0].category if found else None
+            found = read_retraction(_BUT.split(m.group(1))[0], s)
             if not found:
                 continue
             return found
@@ -90,15 +90,9 @@ def preferences(c: str, s: Scene) -> list[Draft]:
                     d.category, d.object = "pet", _CON.sub("", d.object)
             return found
         if kind == "plays":
-            return [d for d in read_objects("chơi " + m.group(1), s) if d.category in ("game", "sport", "music")]
-        found = read_objects(m.group(1), s, kind)
-        if not found:  # unknown kind of thing, but "nó" may point at it next
-            s.mentions.append(trim_object(m.group(1), "vi"))
-        return found
-    m = _MENTION.search(c)
-    if m:
-        s.mentions.append(resolve(trim_object(m.group(1), "vi"), s))
-    return []
+            return read_played(m.group(1), s, "chơi")
+        return read_or_mention(m.group(1), s, kind)
+    return remember_mention(_MENTION, c, s)
 
 
 _VOCATIVE = re.compile(r"^(?:\S+ ơi[,!]?\s*)|^(?:giờ|bây giờ|hiện giờ|hôm nay|hè này|mà|thế|vậy|thì)\s+", _I)
