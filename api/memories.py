@@ -16,8 +16,8 @@ from .broker import enqueue
 from .errors import ApiError
 from .openapi import documented
 from .requests import parse_json, parse_query, path_user_id
-from .schemas import (Deleted, ErrorEnvelope, ExtractRequest, FactsPage, FactsRequest,
-                      JobAccepted, ListQuery)
+from .schemas import (Deleted, ErrorEnvelope, ExtractRequest, FactsPage, FactsRequest, JobAccepted,
+                      ListQuery, map_strings)
 
 bp = Blueprint("memories", __name__)
 _ERRORS = {"HTTP_400": ErrorEnvelope, "HTTP_401": ErrorEnvelope, "HTTP_403": ErrorEnvelope,
@@ -60,18 +60,8 @@ def extract():
     # PII never reaches a store, not even the job row: messages, session id, metadata.
     messages = [{"role": m.role, "content": mask_pii(m.content)} for m in req.messages]
     return _accept("extract", req, {"messages": messages}, len(messages),
-                   mask_pii(req.session_id) if req.session_id else None, _masked(req.metadata))
-
-
-def _masked(value):
-    """Every string of a JSON value (keys too) with PII masked."""
-    if isinstance(value, str):
-        return mask_pii(value)
-    if isinstance(value, dict):
-        return {mask_pii(k): _masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
+                   mask_pii(req.session_id) if req.session_id else None,
+                   map_strings(mask_pii, req.metadata))
 
 
 @bp.post("/v1/memories")

@@ -32,18 +32,20 @@ def _user_id(value: str) -> str:
     return value
 
 
+def map_strings(fn, value: Any) -> Any:
+    """A JSON value with fn applied to every string in it, keys too."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, dict):
+        return {fn(k): map_strings(fn, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_strings(fn, v) for v in value]
+    return value
+
+
 def _storable_json(value: Any) -> Any:
     """Every string (keys too) of a JSON value passes _storable."""
-    if isinstance(value, str):
-        _storable(value)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _storable(k)
-            _storable_json(v)
-    elif isinstance(value, list):
-        for v in value:
-            _storable_json(v)
-    return value
+    return map_strings(_storable, value)
 
 
 UserId = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_user_id)]
