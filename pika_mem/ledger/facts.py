@@ -208,6 +208,10 @@ def delete_fact(tenant: str, fact: str) -> dict | None:
 def delete_user(tenant: str, user_id: str, conn) -> dict:
     """Remove a child's facts, summary and jobs from Postgres (the stores follow)."""
     from pika_mem.ledger.tables import jobs, user_favorite_summary
+    # One lock order everywhere: the pipeline locks a job row, then the child; so do we.
+    # The other order deadlocked with a finishing job of the same child (a 503).
+    conn.execute(select(jobs.c.id).where(jobs.c.tenant_id == tenant, jobs.c.user_id == user_id)
+                 .order_by(jobs.c.id).with_for_update()).all()
     lock_child(conn, tenant, user_id)
     facts = conn.execute(delete(memories).where(
         memories.c.tenant_id == tenant, memories.c.user_id == user_id)).rowcount
